@@ -1,0 +1,35 @@
+# telemetry-bridge — the README's two commands are `make demo` and `make test`.
+SHELL := /bin/bash
+SWIFT ?= swift
+APT_PACKAGES := libmosquitto-dev mosquitto mosquitto-clients libsqlite3-dev pkg-config openssl
+RELEASE_BIN := .build/release/telemetry-bridge
+
+.PHONY: demo test deps build release bench bench-ingest clean
+
+## Check (and, as root, install) the Debian packages the build and the tests need.
+deps:
+	@./scripts/ensure-deps.sh $(APT_PACKAGES)
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product telemetry-bridge
+
+## Broker + bridge + simulated sensors on the embedded SQLite database. Ctrl-C stops everything.
+demo: release
+	@./scripts/demo.sh $(RELEASE_BIN)
+
+## Unit and integration tests (integration tests start their own mosquitto on free loopback ports).
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## Benchmarks (not part of `make test`); results go to BENCHMARKS.md by hand.
+bench: bench-ingest
+
+bench-ingest: release
+	./Benchmarks/ingest.sh
+
+clean:
+	rm -rf .build .demo

@@ -1,0 +1,52 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
+let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
+
+let package = Package(
+    name: "telemetry-bridge",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "telemetry-bridge", targets: ["telemetry-bridge"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // libmosquitto, the system C client library.
+        .systemLibrary(
+            name: "CMosquitto",
+            pkgConfig: "libmosquitto",
+            providers: [.apt(["libmosquitto-dev"])]
+        ),
+        // A Swift MQTT client that owns the libmosquitto handle and its network loop.
+        .target(name: "MQTT", dependencies: ["CMosquitto", logging]),
+        // Readings, the device catalog, topic templates and payload decoders.
+        .target(name: "Telemetry", dependencies: [yams]),
+        // Rule files, the expression language, windows and the alert state machine.
+        .target(name: "Rules", dependencies: ["Telemetry", yams]),
+        // The SQLite event log (GRDB): schema, migrations, batched writer, queries.
+        .target(name: "Storage", dependencies: ["Telemetry", grdb]),
+        // The daemon pipeline: configuration, ingest, simulator, lifecycle.
+        .target(name: "Bridge", dependencies: ["MQTT", "Telemetry", "Storage", logging, yams]),
+        .executableTarget(
+            name: "telemetry-bridge",
+            dependencies: ["Bridge", "Telemetry", "Storage", "MQTT", logging,
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        // Shared helpers for tests that run real processes (mosquitto, the daemon).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "Telemetry"]),
+        .testTarget(name: "MQTTTests", dependencies: ["MQTT", "TestSupport"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Telemetry", grdb]),
+        .testTarget(name: "BridgeTests", dependencies: ["Bridge", "Storage", "Telemetry", "MQTT", "TestSupport", grdb]),
+    ],
+    swiftLanguageModes: [.v6]
+)

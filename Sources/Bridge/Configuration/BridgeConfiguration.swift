@@ -1,0 +1,92 @@
+import Foundation
+
+/// Everything `telemetry-bridge run` needs, resolved from flags, environment, file and defaults.
+///
+/// The password itself is never a setting: it comes from `password-file` or the
+/// `TELEMETRY_BRIDGE_PASSWORD` environment variable, and is never printed.
+public struct BridgeConfiguration: Sendable {
+    public var broker: String = "mqtt://127.0.0.1:1883"
+    public var database: String = "./telemetry.sqlite"
+    public var devices: String = "./Devices"
+    public var clientID: String?
+    public var username: String?
+    public var password: String?
+    public var caFile: String?
+    public var certFile: String?
+    public var keyFile: String?
+    public var tlsInsecure: Bool = false
+    public var mqttVersion: MQTTVersionSetting = .v5
+    public var qos: Int = 1
+    public var batchSize: Int = 1000
+    /// Milliseconds a batch may wait for more messages under continuous inflow before it is committed.
+    public var batchDelay: Int64 = 50
+    public var maxPayload: Int = 65536
+    public var durability: DurabilitySetting = .normal
+    public var logLevel: String = "info"
+    /// Milliseconds between the one-line summaries in the log; 0 turns them off.
+    public var summaryInterval: Int64 = 10_000
+
+    public init() {}
+
+    public enum MQTTVersionSetting: String, Sendable, CaseIterable {
+        case v311 = "3.1.1"
+        case v5 = "5"
+    }
+
+    public enum DurabilitySetting: String, Sendable, CaseIterable {
+        case normal, full
+    }
+
+    /// Every setting name, as flag (`--name`), environment variable and file key.
+    public static let settingNames: Set<String> = [
+        "broker", "db", "devices", "client-id", "username", "password-file", "ca-file", "cert-file",
+        "key-file", "tls-insecure", "mqtt-version", "qos", "batch-size", "batch-delay", "max-payload",
+        "durability", "log-level", "summary-interval",
+    ]
+
+    /// Resolves the configuration, reading `password-file` or `TELEMETRY_BRIDGE_PASSWORD` for the password.
+    public static func resolve(_ values: ConfigurationValues, environment: [String: String]) throws(ConfigurationError)
+        -> BridgeConfiguration
+    {
+        var reader = SettingReader(values: values)
+        var config = BridgeConfiguration()
+        config.broker = try reader.string("broker") ?? config.broker
+        guard config.broker.hasPrefix("mqtt://") || config.broker.hasPrefix("mqtts://") else {
+            throw reader.invalid("broker", expected: "a URL such as mqtt://127.0.0.1:1883 or mqtts://broker:8883")
+        }
+        config.database = try reader.string("db") ?? config.database
+        config.devices = try reader.string("devices") ?? config.devices
+        config.clientID = try reader.string("client-id")
+        config.username = try reader.string("username")
+        config.caFile = try reader.existingFile("ca-file")
+        config.certFile = try reader.existingFile("cert-file")
+        config.keyFile = try reader.existingFile("key-file")
+        config.tlsInsecure = try reader.bool("tls-insecure") ?? false
+        config.mqttVersion = try reader.choice("mqtt-version", MQTTVersionSetting.self) ?? .v5
+        config.qos = try reader.integer("qos", in: 0...2) ?? 1
+        config.batchSize = try reader.integer("batch-size", in: 1...100_000) ?? config.batchSize
+        config.batchDelay = try reader.duration("batch-delay") ?? config.batchDelay
+        config.maxPayload = try reader.integer("max-payload", in: 16...(256 * 1024 * 1024)) ?? config.maxPayload
+        config.durability = try reader.choice("durability", DurabilitySetting.self) ?? .normal
+        config.logLevel = try reader.choice("log-level", LogLevelSetting.self)?.rawValue ?? config.logLevel
+        config.summaryInterval = try reader.duration("summary-interval") ?? config.summaryInterval
+        if let passwordFile = try reader.existingFile("password-file") {
+            do {
+                config.password = try String(contentsOfFile: passwordFile, encoding: .utf8)
+                    .trimmingCharacters(in: .newlines)
+            } catch {
+                throw .unreadableFile(path: passwordFile, reason: "cannot read the password file")
+            }
+        } else if let password = environment[ConfigurationValues.environmentPrefix + "PASSWORD"] {
+            config.password = password
+        }
+        if config.certFile != nil, config.keyFile == nil {
+            throw reader.invalid("cert-file", expected: "a client certificate together with --key-file")
+        }
+        return config
+    }
+
+    enum LogLevelSetting: String, CaseIterable {
+        case trace, debug, info, notice, warning, error, critical
+    }
+}

@@ -1,0 +1,37 @@
+/// A firing alert stopped: its `clear` condition (or, without one, the negation of `when`) held.
+public struct AlertCleared: Sendable, Hashable {
+    public var id: String
+    /// The `id` of the `AlertRaised` this ends.
+    public var raisedId: String
+    public var alert: String
+    public var device: String
+    /// The same sub-expression as `AlertRaised.value`, evaluated when clearing.
+    public var value: Double?
+    public var at: Int64
+    public var raisedAt: Int64
+
+    public init(id: String, raisedId: String, alert: String, device: String, value: Double?, at: Int64, raisedAt: Int64) {
+        self.id = id
+        self.raisedId = raisedId
+        self.alert = alert
+        self.device = device
+        self.value = value
+        self.at = at
+        self.raisedAt = raisedAt
+    }
+
+    /// The event as DESIGN §4 JSON, fields in that order.
+    public var json: String {
+        var writer = JSONWriter()
+        writer.field("type", "AlertCleared")
+        writer.field("schema", raw: "1")
+        writer.field("id", id)
+        writer.field("raisedId", raisedId)
+        writer.field("alert", alert)
+        writer.field("device", device)
+        writer.field("value", raw: value.map(ValueFormat.json) ?? "null")
+        writer.field("at", EventTimestamp.format(at))
+        writer.field("raisedAt", EventTimestamp.format(raisedAt))
+        return writer.finished
+    }
+}

@@ -1,0 +1,63 @@
+/// An alert started firing: its condition held for the rule's `for` (event time).
+public struct AlertRaised: Sendable, Hashable {
+    /// UUIDv7: time-ordered, unique.
+    public var id: String
+    public var alert: String
+    public var device: String
+    public var deviceType: String
+    /// The device's labels overlaid with the rule's `labels`.
+    public var labels: [String: String]
+    public var severity: Severity
+    /// The left side of the first numeric comparison in `when` (the `avg` of
+    /// `avg(temperature, 5m) > 30`); for a bare `silent()` the seconds of silence; nil if unknown.
+    public var value: Double?
+    public var message: String
+    /// Event time (ms since the epoch) the alert was raised.
+    public var at: Int64
+    /// Event time `when` started to hold.
+    public var pendingSince: Int64
+    public var cause: AlertCause
+    public var annotations: [String: String]
+
+    public init(
+        id: String, alert: String, device: String, deviceType: String, labels: [String: String],
+        severity: Severity, value: Double?, message: String, at: Int64, pendingSince: Int64, cause: AlertCause,
+        annotations: [String: String] = [:]
+    ) {
+        self.id = id
+        self.alert = alert
+        self.device = device
+        self.deviceType = deviceType
+        self.labels = labels
+        self.severity = severity
+        self.value = value
+        self.message = message
+        self.at = at
+        self.pendingSince = pendingSince
+        self.cause = cause
+        self.annotations = annotations
+    }
+
+    /// The event as DESIGN §4 JSON, fields in that order; `annotations` only when there are some.
+    public var json: String {
+        var writer = JSONWriter()
+        writer.field("type", "AlertRaised")
+        writer.field("schema", raw: "1")
+        writer.field("id", id)
+        writer.field("alert", alert)
+        writer.field("device", device)
+        writer.field("deviceType", deviceType)
+        writer.field("labels", object: labels)
+        writer.field("severity", severity.rawValue)
+        writer.field("value", raw: value.map(ValueFormat.json) ?? "null")
+        writer.field("message", message)
+        writer.field("at", EventTimestamp.format(at))
+        writer.field("pendingSince", EventTimestamp.format(pendingSince))
+        var cause = JSONWriter()
+        if let topic = self.cause.topic { cause.field("topic", topic) }
+        cause.field("at", EventTimestamp.format(self.cause.at))
+        writer.field("cause", raw: cause.finished)
+        if !annotations.isEmpty { writer.field("annotations", object: annotations) }
+        return writer.finished
+    }
+}

@@ -1,0 +1,43 @@
+import Telemetry
+
+/// Everything the engine keeps for one device: its latest values, windows and rule instances,
+/// all in arrays indexed by interned ids.
+struct DeviceState {
+    var device: Device
+    /// The latest event time seen from the device; earlier readings are late.
+    var watermark: Int64 = .min
+    /// Per engine metric id.
+    var latest: [Double] = []
+    var lastTimes: [Int64] = []
+    /// Per engine window slot; slots no rule of this device reads stay empty.
+    var windows: [SlidingWindow] = []
+    /// Per engine metric id: the window slots a reading of the metric appends to.
+    var windowsByMetric: [[Int]] = []
+    /// Per engine metric id: instances to evaluate when the metric is read.
+    var instancesByMetric: [[Int]] = []
+    /// Instances evaluated on every reading of the device.
+    var everyReading: [Int] = []
+    /// Instances whose rule reads `silent()` or `age()`: `advance(to:)` evaluates them.
+    var timeDependent: [Int] = []
+    var instances: [RuleInstance] = []
+    /// Parallel to `instances`.
+    var details: [RuleInstanceDetail] = []
+    /// Earliest `pendingSince + for` of a pending instance (a lower bound; `.max` when none).
+    var nextDeadline = Int64.max
+    /// `silent()` without a window: three intervals of the device type; 0 when it has none.
+    var silentDefault: Int64 = 0
+
+    init(device: Device) {
+        self.device = device
+    }
+
+    /// A placeholder swapped into `devices` while a device's real state is being worked on.
+    static let vacant = DeviceState(device: Device(id: "", type: ""))
+
+    mutating func ensureMetricCapacity(_ count: Int) {
+        if latest.count < count {
+            latest += [Double](repeating: .nan, count: count - latest.count)
+            lastTimes += [Int64](repeating: .min, count: count - lastTimes.count)
+        }
+    }
+}

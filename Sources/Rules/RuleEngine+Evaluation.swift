@@ -1,0 +1,202 @@
+extension RuleEngine {
+    /// Evaluates instance `k` of a device at `now` and moves its state machine. The device's
+    /// state is passed in, moved out of `devices`, so the hot path works on uniquely owned arrays.
+    mutating func step(_ state: inout DeviceState, _ k: Int, now: Int64, cause: AlertCause, events: inout [AlertEvent]) {
+        let r = Int(state.instances[k].rule)
+        let (result, rawValue) = run(compiled[r].when, valueOp: compiled[r].valueOp, &state, k, now: now)
+        let holds = result == 1
+        let value = compiled[r].valueIsSilence ? Double(now - state.watermark) / 1000 : rawValue
+        let warm = now <= warmUpUntil
+
+        switch state.instances[k].state {
+        case .inactive:
+            guard holds else { return }
+            state.instances[k].lastValue = value
+            state.instances[k].state = .pending
+            state.instances[k].pendingSince = now
+            state.details[k].cause = cause
+            let holdFor = compiled[r].holdFor
+            if holdFor == 0 {
+                if !warm { raise(&state, k, at: now, events: &events) }
+            } else if !compiled[r].dependsOnTime {
+                state.nextDeadline = min(state.nextDeadline, now &+ holdFor)
+            }
+        case .pending:
+            guard holds else {
+                state.instances[k].state = .inactive
+                return
+            }
+            state.instances[k].lastValue = value
+            if !warm, state.instances[k].pendingSince &+ compiled[r].holdFor <= now {
+                raise(&state, k, at: now, events: &events)
+            }
+        case .firing:
+            let clears: Bool
+            if let clear = compiled[r].clear {
+                clears = run(clear, valueOp: -1, &state, k, now: now).result == 1
+            } else {
+                clears = !holds
+            }
+            if clears, !warm { clearAlert(&state, k, at: now, value: value, events: &events) }
+        }
+    }
+
+    /// Raises pending alerts whose `for` ran out before `limit` (or at it, when `inclusive`), at
+    /// the exact moment it ran out. Rules that depend on time are left to `step`.
+    mutating func fireDueTimers(_ state: inout DeviceState, limit: Int64, inclusive: Bool, events: inout [AlertEvent]) {
+        var next = Int64.max
+        for k in state.instances.indices where state.instances[k].state == .pending {
+            let rule = Int(state.instances[k].rule)
+            guard !compiled[rule].dependsOnTime else { continue }
+            let due = state.instances[k].pendingSince &+ compiled[rule].holdFor
+            guard due < limit || (inclusive && due == limit) else {
+                next = min(next, due)
+                continue
+            }
+            var at = due
+            if at <= warmUpUntil {
+                guard limit > warmUpUntil else {
+                    next = min(next, due)
+                    continue
+                }
+                at = limit
+            }
+            raise(&state, k, at: at, events: &events)
+        }
+        state.nextDeadline = next
+    }
+
+    /// Runs a program for instance `k`: (result, the value op's result).
+    func run(
+        _ ops: [Program.Op], valueOp: Int, _ state: inout DeviceState, _ k: Int, now: Int64
+    ) -> (result: Double, value: Double) {
+        let watermark = state.watermark
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: stackDepth) { stack in
+            var sp = 0
+            var value = Double.nan
+            for index in ops.indices {
+                switch ops[index] {
+                case .constant(let constant):
+                    stack[sp] = constant
+                    sp += 1
+                case .latest(let metric):
+                    stack[sp] = metric < state.latest.count ? state.latest[metric] : .nan
+                    sp += 1
+                case .age(let metric):
+                    let time = metric < state.lastTimes.count ? state.lastTimes[metric] : .min
+                    stack[sp] = time == .min ? .nan : Double(now - time) / 1000
+                    sp += 1
+                case .window(let slot, let function):
+                    stack[sp] = state.windows[slot].value(of: function, now: watermark)
+                    sp += 1
+                case .silent(let milliseconds):
+                    let window = milliseconds > 0 ? milliseconds : state.silentDefault
+                    stack[sp] = window <= 0 ? .nan : (now - watermark >= window ? 1 : 0)
+                    sp += 1
+                case .labelTest(let bit):
+                    let mask: UInt64 = 1 << UInt64(bit)
+                    let detail = state.details[k]
+                    stack[sp] = detail.labelsKnown & mask == 0 ? .nan : (detail.labelsTrue & mask == 0 ? 0 : 1)
+                    sp += 1
+                case .negate:
+                    stack[sp - 1] = -stack[sp - 1]
+                case .not:
+                    let x = stack[sp - 1]
+                    stack[sp - 1] = x.isNaN ? .nan : (x == 0 ? 1 : 0)
+                case .abs:
+                    stack[sp - 1] = Swift.abs(stack[sp - 1])
+                case .round:
+                    stack[sp - 1] = stack[sp - 1].rounded(.toNearestOrAwayFromZero)
+                case .clamp:
+                    let (x, low, high) = (stack[sp - 3], stack[sp - 2], stack[sp - 1])
+                    sp -= 2
+                    stack[sp - 1] = x.isNaN || low.isNaN || high.isNaN ? .nan : Swift.min(Swift.max(x, low), high)
+                default:
+                    let b = stack[sp - 1]
+                    let a = stack[sp - 2]
+                    sp -= 1
+                    stack[sp - 1] = Self.binary(ops[index], a, b)
+                }
+                if index == valueOp { value = stack[sp - 1] }
+            }
+            return (stack[0], value)
+        }
+    }
+
+    @inline(__always)
+    static func binary(_ op: Program.Op, _ a: Double, _ b: Double) -> Double {
+        func truth(_ condition: Bool) -> Double {
+            a.isNaN || b.isNaN ? .nan : (condition ? 1 : 0)
+        }
+        switch op {
+        case .add: return a + b
+        case .subtract: return a - b
+        case .multiply: return a * b
+        case .divide: return b == 0 ? .nan : a / b
+        case .remainder: return b == 0 ? .nan : a.truncatingRemainder(dividingBy: b)
+        case .less: return truth(a < b)
+        case .lessEqual: return truth(a <= b)
+        case .greater: return truth(a > b)
+        case .greaterEqual: return truth(a >= b)
+        case .equal: return truth(a == b)
+        case .notEqual: return truth(a != b)
+        case .and:
+            if a == 0 || b == 0 { return 0 }
+            return a.isNaN || b.isNaN ? .nan : 1
+        case .or:
+            if a == 1 || b == 1 { return 1 }
+            return a.isNaN || b.isNaN ? .nan : 0
+        case .minimum: return a.isNaN || b.isNaN ? .nan : Swift.min(a, b)
+        case .maximum: return a.isNaN || b.isNaN ? .nan : Swift.max(a, b)
+        default: return .nan
+        }
+    }
+
+    mutating func raise(_ state: inout DeviceState, _ k: Int, at time: Int64, events: inout [AlertEvent]) {
+        let instance = state.instances[k]
+        let rule = compiled[Int(instance.rule)]
+        let device = state.device
+        let value: Double? = instance.lastValue.isFinite ? instance.lastValue : nil
+        let event = AlertRaised(
+            id: idGenerator.next(at: time), alert: rule.rule.name, device: device.id, deviceType: device.type,
+            labels: device.labels.merging(rule.rule.labels) { _, ruleLabel in ruleLabel },
+            severity: rule.rule.severity, value: value, message: render(rule, state: state, value: value),
+            at: time, pendingSince: instance.pendingSince, cause: state.details[k].cause, annotations: rule.rule.annotations)
+        state.instances[k].state = .firing
+        state.details[k].raised = event
+        statistics.raised += 1
+        events.append(.raised(event))
+    }
+
+    mutating func clearAlert(_ state: inout DeviceState, _ k: Int, at time: Int64, value: Double, events: inout [AlertEvent]) {
+        guard let raised = state.details[k].raised else {
+            state.instances[k].state = .inactive
+            return
+        }
+        let event = AlertCleared(
+            id: idGenerator.next(at: time), raisedId: raised.id, alert: raised.alert, device: raised.device,
+            value: value.isFinite ? value : nil, at: time, raisedAt: raised.at)
+        state.instances[k].state = .inactive
+        state.details[k].raised = nil
+        statistics.cleared += 1
+        events.append(.cleared(event))
+    }
+
+    func render(_ rule: CompiledRule, state: DeviceState, value: Double?) -> String {
+        let device = state.device
+        var text = ""
+        for part in rule.message {
+            switch part {
+            case .text(let literal): text += literal
+            case .device: text += device.id
+            case .value: text += value.map(ValueFormat.message) ?? "n/a"
+            case .alert: text += rule.rule.name
+            case .severity: text += rule.rule.severity.rawValue
+            case .label(let name): text += device.labels[name] ?? ""
+            case .metric(let metric):
+                text += ValueFormat.message(metric < state.latest.count ? state.latest[metric] : .nan)
+            }
+        }
+        return text
+    }
+}

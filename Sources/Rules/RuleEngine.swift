@@ -1,0 +1,187 @@
+import Telemetry
+
+/// Runs a `RuleSet` over readings, in event time, and emits `AlertRaised` / `AlertCleared`.
+///
+/// Per (rule, device) the alert moves `inactive -> pending` (when `when` holds) `-> firing`
+/// (once it has held for `for`; emits `AlertRaised`) `-> inactive` (when `clear` holds, or
+/// without `clear` when `when` no longer holds; emits `AlertCleared`). A pending alert whose
+/// condition stops holding returns to inactive silently.
+///
+/// Time is the readings' event time with a watermark per device:
+/// - A reading older than its device's latest reading is *late*: it changes no window, value or
+///   alert (counted in `statistics.late`). A reading with the same metric and timestamp as the
+///   metric's latest is a duplicate and ignored. Readings of one device at the same instant (the
+///   metrics of one message) are all accepted.
+/// - Windows end at the device's latest reading: `avg(temperature, 5m)` is over
+///   `(watermark - 5m, watermark]`. A metric with no data gives an unknown result, and a
+///   condition holds only when it is true.
+/// - A `for` timer fires at exactly `pendingSince + for` (when a later reading or
+///   `advance(to:)` shows nothing changed until then), so live and replayed runs agree.
+/// - `silent()` and `age()` depend on time alone: they are evaluated on readings and on
+///   `advance(to:)`, which the daemon calls with the wall clock and replays with event time.
+///
+/// Not thread-safe: one owner serialises calls. Deterministic: the same calls in the same order
+/// give the same events (ids too, with a seeded `UUIDv7Generator`). The per-reading path through
+/// handles allocates nothing unless an event is emitted.
+public struct RuleEngine: Sendable {
+    public internal(set) var rules: RuleSet
+    public internal(set) var statistics = RuleEngineStatistics()
+
+    var compiled: [CompiledRule] = []
+    var windowSpecs: [WindowKey] = []
+    var windowFeatures: [WindowFeatures] = []
+    var devices: [DeviceState] = []
+    var deviceIndexes: [String: Int] = [:]
+    var metricNames: [String] = []
+    var metricIndexes: [String: Int] = [:]
+    var idGenerator: any AlertIDGenerator
+    var restores: [RestoreKey: AlertRaised] = [:]
+    var warmUpUntil = Int64.min
+    var stackDepth = 1
+
+    struct WindowKey: Hashable {
+        var metric: Int
+        var duration: Int64
+    }
+
+    struct RestoreKey: Hashable {
+        var alert: String
+        var device: String
+    }
+
+    public init(rules: RuleSet, idGenerator: some AlertIDGenerator = UUIDv7Generator()) {
+        self.rules = rules
+        self.idGenerator = idGenerator
+        compile()
+    }
+
+    // MARK: Interning
+
+    /// The handle of `device`, registering it (and matching it against the rules) on first use.
+    /// A device seen again with a different type or labels is re-matched, keeping its state.
+    public mutating func handle(for device: Device) -> DeviceHandle {
+        if let index = deviceIndexes[device.id] {
+            if devices[index].device != device {
+                devices[index].device = device
+                reconfigure(index, keeping: Set(compiled.map(\.rule.name)))
+            }
+            return DeviceHandle(index: index)
+        }
+        var state = DeviceState(device: device)
+        configure(&state, previous: [:], oldWindows: [:])
+        devices.append(state)
+        let index = devices.count - 1
+        deviceIndexes[device.id] = index
+        if !restores.isEmpty { applyRestores(to: index) }
+        return DeviceHandle(index: index)
+    }
+
+    /// The handle of a metric name (any name; metrics no rule reads are cheap to feed).
+    public mutating func handle(forMetric name: String) -> MetricHandle {
+        MetricHandle(index: intern(name))
+    }
+
+    mutating func intern(_ metric: String) -> Int {
+        if let index = metricIndexes[metric] { return index }
+        metricNames.append(metric)
+        metricIndexes[metric] = metricNames.count - 1
+        return metricNames.count - 1
+    }
+
+    // MARK: Processing
+
+    /// Feeds one reading. `topic` is copied into `cause` of the events it triggers.
+    public mutating func process(_ reading: Reading, device: Device, topic: String? = nil) -> [AlertEvent] {
+        let deviceHandle = handle(for: device)
+        let metricHandle = handle(forMetric: reading.metric)
+        return process(device: deviceHandle, metric: metricHandle, timestamp: reading.timestamp,
+                       value: reading.value, topic: topic)
+    }
+
+    /// The allocation-free path: interned device and metric.
+    public mutating func process(
+        device: DeviceHandle, metric: MetricHandle, timestamp: Int64, value: Double, topic: String? = nil
+    ) -> [AlertEvent] {
+        statistics.readings += 1
+        let d = device.index
+        let m = metric.index
+        guard value.isFinite else {
+            statistics.invalid += 1
+            return []
+        }
+        guard timestamp >= devices[d].watermark else {
+            statistics.late += 1
+            return []
+        }
+        if m >= devices[d].lastTimes.count { devices[d].ensureMetricCapacity(metricNames.count) }
+        guard devices[d].lastTimes[m] != timestamp else {
+            statistics.duplicates += 1
+            return []
+        }
+        // Move the device's state out of the array so the work below owns its arrays uniquely.
+        var state = DeviceState.vacant
+        swap(&state, &devices[d])
+        defer { swap(&state, &devices[d]) }
+
+        var events: [AlertEvent] = []
+        if timestamp > state.nextDeadline {
+            fireDueTimers(&state, limit: timestamp, inclusive: false, events: &events)
+        }
+        state.watermark = timestamp
+        state.latest[m] = value
+        state.lastTimes[m] = timestamp
+        let cause = AlertCause(topic: topic, at: timestamp)
+        if m < state.windowsByMetric.count {
+            for slot in state.windowsByMetric[m] {
+                state.windows[slot].append(time: timestamp, value: value)
+            }
+            for k in state.instancesByMetric[m] {
+                step(&state, k, now: timestamp, cause: cause, events: &events)
+            }
+        }
+        for k in state.everyReading {
+            step(&state, k, now: timestamp, cause: cause, events: &events)
+        }
+        return events
+    }
+
+    /// Moves time forward without a reading: fires `for` timers that have run out and
+    /// re-evaluates rules using `silent()` or `age()` at `time` (never before a device's
+    /// watermark). Windows do not move: they end at each device's latest reading.
+    public mutating func advance(to time: Int64) -> [AlertEvent] {
+        var events: [AlertEvent] = []
+        for d in devices.indices where devices[d].nextDeadline <= time || !devices[d].timeDependent.isEmpty {
+            var state = DeviceState.vacant
+            swap(&state, &devices[d])
+            if state.nextDeadline <= time {
+                fireDueTimers(&state, limit: time, inclusive: true, events: &events)
+            }
+            let now = max(time, state.watermark)
+            let cause = AlertCause(topic: nil, at: state.watermark)
+            for k in state.timeDependent {
+                step(&state, k, now: now, cause: cause, events: &events)
+            }
+            swap(&state, &devices[d])
+        }
+        return events
+    }
+
+    // MARK: Inspection
+
+    /// Every alert firing now, in device then rule order.
+    public var firingAlerts: [AlertRaised] {
+        devices.flatMap { $0.details.compactMap(\.raised) }
+    }
+
+    /// The state of `alert` for `device`, or nil when the rule does not apply to it (or the
+    /// device was never seen).
+    public func state(of alert: String, device: String) -> AlertState? {
+        guard let d = deviceIndexes[device] else { return nil }
+        return devices[d].instances.first { compiled[Int($0.rule)].rule.name == alert }?.state
+    }
+
+    /// The latest event time seen from `device`.
+    public func watermark(of device: String) -> Int64? {
+        deviceIndexes[device].map { devices[$0].watermark }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+/// Every rule of a `Rules/` directory, checked against the device schema and compiled.
+///
+/// Loading is all-or-nothing: any problem in any file makes `load` throw every diagnostic, so a
+/// reload with a broken file keeps the previous rules in force.
+public struct RuleSet: Sendable {
+    public private(set) var rules: [Rule]
+    public let schema: RuleSchema
+    let symbols: SymbolTable
+
+    public static func empty(schema: RuleSchema) -> RuleSet {
+        RuleSet(rules: [], schema: schema, symbols: SymbolTable())
+    }
+
+    /// Loads `*.yaml` and `*.yml` files directly in `directory` (not `tests/`), in name order.
+    public static func load(directory: String, schema: RuleSchema) throws(RuleError) -> RuleSet {
+        let files = try RuleFiles.read(directory: directory)
+        return try parse(files: files, schema: schema)
+    }
+
+    /// Parses rule files given as (name shown in diagnostics, contents).
+    public static func parse(files: [(name: String, contents: String)], schema: RuleSchema) throws(RuleError) -> RuleSet {
+        var symbols = SymbolTable()
+        var definedAt: [String: String] = [:]
+        var rules: [Rule] = []
+        var diagnostics: [RuleDiagnostic] = []
+        for file in files {
+            var parser = RuleFileParser(source: SourceFile(name: file.name, contents: file.contents), schema: schema)
+            parser.parse(contents: file.contents, symbols: &symbols, definedAt: &definedAt)
+            rules += parser.rules
+            diagnostics += parser.diagnostics
+        }
+        guard diagnostics.isEmpty else { throw .invalid(diagnostics) }
+        return RuleSet(rules: rules, schema: schema, symbols: symbols)
+    }
+
+    public func rule(named name: String) -> Rule? {
+        rules.first { $0.name == name }
+    }
+
+    /// How much history (ms) rebuilds every rule's state: the longest window plus the longest
+    /// `for`. The daemon replays this much of the log on start.
+    public var lookback: Int64 {
+        (symbols.windows.map(\.duration).max() ?? 0) + (rules.map(\.holdFor).max() ?? 0)
+    }
+
+    /// The metric names rules read, so the daemon may skip feeding others (it need not).
+    public var metricNames: [String] { symbols.metrics }
+}
+
+/// Reading rule (and rule test) files from a directory.
+enum RuleFiles {
+    static func read(directory: String) throws(RuleError) -> [(name: String, contents: String)] {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            throw .unreadable(path: directory, reason: "\(error.localizedDescription)")
+        }
+        var files: [(name: String, contents: String)] = []
+        for name in names.sorted() where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
+            let path = (directory as NSString).appendingPathComponent(name)
+            do {
+                files.append((path, try String(contentsOfFile: path, encoding: .utf8)))
+            } catch {
+                throw .unreadable(path: path, reason: "\(error.localizedDescription)")
+            }
+        }
+        return files
+    }
+}

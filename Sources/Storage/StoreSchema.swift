@@ -1,0 +1,67 @@
+import GRDB
+
+/// The database schema, as an ordered list of migrations. Migrations are append-only: a shipped
+/// migration is never edited, later schema changes (alert log, rollups) are new migrations.
+///
+/// Readings live in two tables with the same identity (series, timestamp):
+/// - `readings`, clustered by series then time: what range queries and exports read;
+/// - `recent_readings`, clustered by time: where each batch lands. A batch of N readings over
+///   many series then dirties a few pages instead of one page per series (which made every
+///   commit write megabytes of WAL), and the writer periodically moves the rows into `readings`
+///   in series order, one transaction for tens of thousands of readings.
+/// A reading is in exactly one of the two; `all_readings` is their union for ad-hoc SQL.
+enum StoreSchema {
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-readings") { db in
+            try db.execute(sql: """
+                CREATE TABLE devices (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    type TEXT NOT NULL,
+                    labels TEXT NOT NULL,
+                    first_seen INTEGER NOT NULL,
+                    last_seen INTEGER NOT NULL
+                );
+                CREATE TABLE series (
+                    id INTEGER PRIMARY KEY,
+                    device TEXT NOT NULL REFERENCES devices(id),
+                    metric TEXT NOT NULL,
+                    unit TEXT,
+                    UNIQUE(device, metric)
+                );
+                CREATE TABLE readings (
+                    series_id INTEGER NOT NULL,
+                    ts INTEGER NOT NULL,
+                    value REAL NOT NULL,
+                    PRIMARY KEY(series_id, ts)
+                ) WITHOUT ROWID;
+                CREATE TABLE recent_readings (
+                    ts INTEGER NOT NULL,
+                    series_id INTEGER NOT NULL,
+                    value REAL NOT NULL,
+                    PRIMARY KEY(ts, series_id)
+                ) WITHOUT ROWID;
+                CREATE VIEW all_readings(series_id, ts, value) AS
+                    SELECT series_id, ts, value FROM readings
+                    UNION ALL
+                    SELECT series_id, ts, value FROM recent_readings;
+                """)
+        }
+        migrator.registerMigration("v1-dead-letters") { db in
+            try db.execute(sql: """
+                CREATE TABLE dead_letters (
+                    id INTEGER PRIMARY KEY,
+                    received_at INTEGER NOT NULL,
+                    topic TEXT NOT NULL,
+                    payload BLOB NOT NULL,
+                    reason TEXT NOT NULL,
+                    detail TEXT NOT NULL,
+                    resolved_at INTEGER
+                );
+                CREATE INDEX dead_letters_received_at ON dead_letters(received_at);
+                CREATE INDEX dead_letters_reason ON dead_letters(reason);
+                """)
+        }
+        return migrator
+    }()
+}

@@ -1,0 +1,84 @@
+/// Turns raw MQTT messages into readings using the device catalog: the topic picks the device
+/// type and names the device, the type's format reads the payload.
+///
+/// `decode` never throws and never traps, whatever the bytes: every problem becomes a
+/// `DeadLetterReason`. Good readings of a partly bad message are kept. It runs for every message,
+/// so payloads are scanned once over their bytes, extracting only the values the type wants.
+public struct MessageDecoder: Sendable {
+    public let catalog: DeviceCatalog
+    /// Larger payloads are dead-lettered unread.
+    public let maxPayloadBytes: Int
+    let plans: [DecodePlan]
+    let senMLTrie: PathTrie
+
+    public init(catalog: DeviceCatalog, maxPayloadBytes: Int = 65_536) {
+        self.catalog = catalog
+        self.maxPayloadBytes = maxPayloadBytes
+        self.plans = catalog.types.map(DecodePlan.init(type:))
+        self.senMLTrie = PathTrie(paths: SenMLField.allCases.map { [$0.key] })
+    }
+
+    public func decode(_ message: InboundMessage) -> DecodedMessage {
+        var matched: (plan: DecodePlan, match: TopicMatch)?
+        for plan in plans {
+            if let match = plan.type.topic.match(message.topic) {
+                matched = (plan, match)
+                break
+            }
+        }
+        let device = matched.map { Device(id: $0.match.device, type: $0.plan.type.name, labels: $0.match.labels) }
+        if message.payload.count > maxPayloadBytes {
+            return DecodedMessage(device: device, readings: [], deadLetter: DeadLetter(
+                message: message, reasons: [.payloadTooLarge(size: message.payload.count, limit: maxPayloadBytes)]
+            ))
+        }
+        guard let (plan, match) = matched, let device else {
+            return DecodedMessage(device: nil, readings: [], deadLetter: DeadLetter(
+                message: message, reasons: [.unknownTopic(topic: message.topic)]
+            ))
+        }
+
+        var output = DecodeOutput()
+        switch plan.type.format {
+        case .json: decodeJSON(message, plan: plan, device: device.id, into: &output)
+        case .value: decodeValue(message, plan: plan, device: device.id, metric: match.metric ?? "", into: &output)
+        case .senml: decodeSenML(message, plan: plan, device: device.id, into: &output)
+        }
+        if output.readings.isEmpty && output.reasons.isEmpty {
+            output.reasons.append(.unexpectedShape(message: "no readings in payload"))
+        }
+        return DecodedMessage(
+            device: device, readings: output.readings,
+            deadLetter: output.reasons.isEmpty ? nil : DeadLetter(message: message, reasons: output.reasons),
+            sequence: output.sequence
+        )
+    }
+
+    /// Checks a metric's value (finite, within bounds) and appends the reading or the reason.
+    @inline(__always)
+    func accept(
+        _ value: Double, metric: DecodePlan.Metric, device: String, timestamp: Int64, into output: inout DecodeOutput
+    ) {
+        let definition = metric.definition
+        guard value.isFinite else {
+            output.reasons.append(.nonFinite(metric: definition.name))
+            return
+        }
+        if let min = definition.min, value < min {
+            output.reasons.append(.outOfRange(metric: definition.name, value: value, min: definition.min, max: definition.max))
+            return
+        }
+        if let max = definition.max, value > max {
+            output.reasons.append(.outOfRange(metric: definition.name, value: value, min: definition.min, max: definition.max))
+            return
+        }
+        output.readings.append(Reading(device: device, metric: definition.name, timestamp: timestamp, value: value))
+    }
+}
+
+/// What decoding one message produced so far.
+struct DecodeOutput {
+    var readings: [Reading] = []
+    var reasons: [DeadLetterReason] = []
+    var sequence: Int64?
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import Telemetry
+
+struct DevicesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "devices",
+        abstract: "Work with the device catalog.",
+        subcommands: [Check.self]
+    )
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Validate device definitions; print every error as file:line:column: message (exit 2)."
+        )
+
+        @Argument(help: "Device catalog directory.")
+        var directory: String = "./Devices"
+
+        func run() throws {
+            do {
+                let catalog = try DeviceCatalog.load(directory: directory)
+                print("\(directory): \(catalog.types.count) device types OK")
+                for type in catalog.types {
+                    print("  \(type.name)  \(type.topic)  (\(type.format), \(type.metrics.count) metrics)")
+                }
+            } catch {
+                for diagnostic in error.diagnostics {
+                    FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
+                }
+                throw ExitCode(2)
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+@testable import Rules
+import Telemetry
+
+/// The device types the shipped rules run against.
+let fleetSchema = RuleSchema(types: [
+    .init(name: "climate-sensor", metrics: ["temperature", "humidity", "battery"], labels: ["site"], interval: 10_000),
+    .init(name: "zigbee-sensor", metrics: ["temperature", "humidity", "battery", "linkquality", "contact"]),
+    .init(name: "plain-value-sensor", metrics: ["temperature", "humidity", "co2"], labels: ["room"]),
+    .init(name: "energy-meter", metrics: ["power", "energy", "voltage", "current"], labels: ["site"]),
+])
+
+/// The repository's `Rules/` directory, found from this file's path.
+let shippedRulesDirectory = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Rules").path
+
+let minute: Int64 = 60_000
+let second: Int64 = 1_000
+
+/// One rule file's rules, or a test failure with every diagnostic.
+func ruleSet(_ yaml: String, schema: RuleSchema = fleetSchema, file: String = "rules.yaml") throws -> RuleSet {
+    do {
+        return try RuleSet.parse(files: [(file, yaml)], schema: schema)
+    } catch {
+        throw TestFailure(description: error.description)
+    }
+}
+
+/// The diagnostics of an invalid rule file (empty when it loads).
+func diagnostics(_ yaml: String, schema: RuleSchema = fleetSchema, file: String = "rules.yaml") -> [RuleDiagnostic] {
+    do {
+        _ = try RuleSet.parse(files: [(file, yaml)], schema: schema)
+        return []
+    } catch {
+        return error.diagnostics
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+}
+
+let gh01 = Device(id: "gh-01", type: "climate-sensor", labels: ["site": "north"])
+
+extension RuleEngine {
+    /// Feeds `values` of one metric, one per `step` from `start`, collecting the events.
+    mutating func feed(
+        _ device: Device, _ metric: String, _ values: [Double], start: Int64 = 0, step: Int64 = minute
+    ) -> [AlertEvent] {
+        var events: [AlertEvent] = []
+        for (index, value) in values.enumerated() {
+            events += process(
+                Reading(device: device.id, metric: metric, timestamp: start + Int64(index) * step, value: value),
+                device: device)
+        }
+        return events
+    }
+}
+
+/// `AlertRaised at 7m value 35` style summaries, for readable assertions.
+func summary(_ events: [AlertEvent]) -> [String] {
+    events.map { event in
+        "\(event.typeName) \(event.alert) \(event.device) at \(RuleDuration.format(event.at)) value \(event.value.map(ValueFormat.json) ?? "null")"
+    }
+}
