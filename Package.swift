@@ -32,11 +32,11 @@ let package = Package(
         .target(name: "Rules", dependencies: ["Telemetry", yams]),
         // The SQLite event log (GRDB): schema, migrations, batched writer, queries.
         .target(name: "Storage", dependencies: ["Telemetry", grdb]),
-        // The daemon pipeline: configuration, ingest, simulator, lifecycle.
-        .target(name: "Bridge", dependencies: ["MQTT", "Telemetry", "Storage", logging, yams]),
+        // The daemon pipeline: configuration, ingest, rules and alerts, simulator, lifecycle.
+        .target(name: "Bridge", dependencies: ["MQTT", "Telemetry", "Storage", "Rules", logging, yams]),
         .executableTarget(
             name: "telemetry-bridge",
-            dependencies: ["Bridge", "Telemetry", "Storage", "MQTT", logging,
+            dependencies: ["Bridge", "Telemetry", "Storage", "MQTT", "Rules", logging,
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Telemetry"]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Telemetry", grdb]),
-        .testTarget(name: "BridgeTests", dependencies: ["Bridge", "Storage", "Telemetry", "MQTT", "TestSupport", grdb]),
+        .testTarget(name: "BridgeTests", dependencies: ["Bridge", "Storage", "Telemetry", "MQTT", "Rules", "TestSupport", grdb]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,22 +1,29 @@
 import Dispatch
-import Synchronization
+import Foundation
 import Logging
 import MQTT
+import Rules
 import Storage
+import Synchronization
 import Telemetry
 
 /// The `run` command: subscribes to what the device catalog implies, decodes every message,
-/// commits readings and dead letters in batches, and acknowledges QoS 1 messages only after
-/// their batch is committed.
+/// runs the rules, commits readings, dead letters and alert events in batches, acknowledges
+/// QoS 1 messages only after their batch is committed, and publishes alert events.
 public final class BridgeDaemon: Sendable {
     public let configuration: BridgeConfiguration
     private let logger: Logger
     private let catalog: DeviceCatalog
     private let store: TelemetryStore
     private let pipeline: IngestPipeline
-    private let client: MQTTClient
+    private let publisher: AlertPublisher
+    private let watcher: RuleFilesWatcher?
+    private let mqttConfiguration: MQTTConfiguration
+    /// The connected client; a new one per connection attempt (a client connects once).
+    private let connection = Mutex<MQTTClient?>(nil)
 
-    /// Loads the catalog and opens the store; nothing touches the network yet.
+    /// Loads the catalog and the rules, opens the store and rebuilds rule state from it; nothing
+    /// touches the network yet.
     public init(configuration: BridgeConfiguration, logger: Logger) throws(BridgeError) {
         self.configuration = configuration
         self.logger = logger
@@ -24,6 +31,18 @@ public final class BridgeDaemon: Sendable {
             catalog = try DeviceCatalog.load(directory: configuration.devices)
         } catch {
             throw .catalog(error)
+        }
+        let schema = RuleSchema(catalog: catalog)
+        let rulesDirectory = configuration.rules ?? (FileManager.default.fileExists(atPath: "./Rules") ? "./Rules" : nil)
+        var rules: RuleSet?
+        if let rulesDirectory {
+            do {
+                rules = try RuleSet.load(directory: rulesDirectory, schema: schema)
+            } catch {
+                throw .rules(error)
+            }
+        } else {
+            logger.notice("no rules directory (./Rules or --rules): alerting is off")
         }
         do {
             store = try TelemetryStore(
@@ -33,9 +52,28 @@ public final class BridgeDaemon: Sendable {
         } catch {
             throw .storage(error)
         }
-        pipeline = IngestPipeline(catalog: catalog, maxPayloadBytes: configuration.maxPayload, store: store)
+        var engine: RuleEngine?
+        if let rules {
+            do {
+                let (warm, summary) = try AlertWarmUp.engine(rules: rules, store: store)
+                engine = warm
+                logger.info("rules loaded", metadata: [
+                    "directory": "\(rulesDirectory ?? "")", "rules": "\(rules.rules.count)",
+                    "restoredFiring": "\(summary.restoredFiring)", "replayedReadings": "\(summary.replayedReadings)",
+                ])
+            } catch {
+                throw .storage(error)
+            }
+        }
+        let publisher = AlertPublisher(
+            topics: AlertTopics(events: configuration.alertTopic, active: configuration.activeAlertTopic), logger: logger)
+        let pipeline = IngestPipeline(catalog: catalog, maxPayloadBytes: configuration.maxPayload, store: store,
+                                      rules: engine, publisher: publisher, logger: logger)
+        self.publisher = publisher
+        self.pipeline = pipeline
+        watcher = rulesDirectory.map { RuleFilesWatcher(directory: $0, schema: schema, pipeline: pipeline, logger: logger) }
         do {
-            client = MQTTClient(configuration: try configuration.mqttConfiguration(), logger: logger)
+            mqttConfiguration = try configuration.mqttConfiguration()
         } catch {
             throw .mqtt(error)
         }
@@ -44,13 +82,28 @@ public final class BridgeDaemon: Sendable {
     public var counters: IngestCounters { pipeline.counters }
 
     /// Connects, ingests until SIGINT/SIGTERM, then shuts down cleanly.
+    ///
+    /// A broker that cannot be reached yet (started after us, restarting) is retried with capped
+    /// exponential backoff; a refusal (bad credentials, not authorised, TLS) ends the process at once.
     public func run() throws(BridgeError) {
         let signals = SignalWaiter()
-        try start()
-        let summary = startSummaryTimer()
+        var delay = Duration.milliseconds(500)
+        while true {
+            do {
+                try start()
+                break
+            } catch .mqtt(let error) where error.isTransient {
+                logger.warning("broker unreachable; retrying", metadata: ["error": "\(error)", "retryIn": "\(delay)"])
+                if signals.wait(timeout: delay) != nil { return }
+                delay = min(delay * 2, .seconds(30))
+            }
+        }
+        let timers = [startSummaryTimer(), startRuleTicker()].compactMap { $0 }
+        watcher?.start(interval: configuration.rulesWatchInterval)
         let signal = signals.wait()
         logger.info("stopping", metadata: ["signal": "\(signal)"])
-        summary?.cancel()
+        for timer in timers { timer.cancel() }
+        watcher?.stop()
         stop()
     }
 
@@ -63,6 +116,8 @@ public final class BridgeDaemon: Sendable {
         ])
         let pipeline = self.pipeline
         let logger = self.logger
+        let client = MQTTClient(configuration: mqttConfiguration, logger: logger)
+        publisher.attach(client)
         do {
             try client.connect(subscriptions: subscriptions) { batch in
                 let messages = batch.messages.map {
@@ -78,15 +133,36 @@ public final class BridgeDaemon: Sendable {
                 }
             }
         } catch {
+            publisher.attach(nil)
             throw .mqtt(error)
         }
-        logger.info("ready", metadata: ["clientID": "\(client.configuration.clientID)"])
+        connection.withLock { $0 = client }
+        logger.info("ready", metadata: ["clientID": "\(mqttConfiguration.clientID)"])
     }
 
     /// Stops reading, commits and acknowledges the batch in hand, disconnects, logs the totals.
     public func stop() {
-        client.disconnect()
+        connection.withLock { $0 }?.disconnect()
+        publisher.attach(nil)
         logSummary(final: true, elapsed: 0, previous: nil)
+    }
+
+    /// Wall clock drives `silent()` and `for` timers between readings, once a second.
+    private func startRuleTicker() -> (any DispatchSourceTimer)? {
+        guard pipeline.rules != nil else { return nil }
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "telemetry-bridge.rules-ticker"))
+        timer.schedule(deadline: .now() + .seconds(1), repeating: .seconds(1))
+        let pipeline = self.pipeline
+        let logger = self.logger
+        timer.setEventHandler {
+            do {
+                try pipeline.tick(now: WallClock.milliseconds())
+            } catch {
+                logger.error("cannot store alert events from the rule clock", metadata: ["error": "\(error)"])
+            }
+        }
+        timer.resume()
+        return timer
     }
 
     private func startSummaryTimer() -> (any DispatchSourceTimer)? {
@@ -107,10 +183,11 @@ public final class BridgeDaemon: Sendable {
     @discardableResult
     private func logSummary(final: Bool, elapsed: Int64, previous: IngestCounters.Snapshot?) -> IngestCounters.Snapshot {
         let now = counters.snapshot()
+        let status = connection.withLock { $0 }?.status
         var metadata: Logger.Metadata = [
             "messages": "\(now.messages)", "readings": "\(now.readings)", "duplicates": "\(now.duplicates)",
             "deadLetters": "\(now.deadLetters)", "pending": "\(now.pending)",
-            "connected": "\(client.status.connected)", "reconnects": "\(client.status.reconnects)",
+            "connected": "\(status?.connected ?? false)", "reconnects": "\(status?.reconnects ?? 0)",
         ]
         if let previous, elapsed > 0 {
             let rate = Double(now.messages - previous.messages) * 1000 / Double(elapsed)

@@ -1,4 +1,5 @@
 import MQTT
+import Rules
 import Storage
 import Telemetry
 
@@ -6,6 +7,7 @@ import Telemetry
 public enum BridgeError: Error, CustomStringConvertible {
     case configuration(ConfigurationError)
     case catalog(CatalogError)
+    case rules(RuleError)
     case storage(StorageError)
     case mqtt(MQTTError)
 
@@ -13,6 +15,7 @@ public enum BridgeError: Error, CustomStringConvertible {
         switch self {
         case .configuration(let error): "\(error)"
         case .catalog(let error): "\(error)"
+        case .rules(let error): "\(error)"
         case .storage(let error): "\(error)"
         case .mqtt(let error): "\(error)"
         }
@@ -21,7 +24,7 @@ public enum BridgeError: Error, CustomStringConvertible {
     /// The process exit code: 2 for invalid input the operator must fix, 1 for runtime failures.
     public var exitCode: Int32 {
         switch self {
-        case .configuration, .catalog: 2
+        case .configuration, .catalog, .rules: 2
         case .storage, .mqtt: 1
         }
     }

@@ -1,33 +1,55 @@
+import Logging
+import Rules
 import Storage
 import Synchronization
 import Telemetry
 
-/// Turns a batch of broker messages into readings and dead letters and commits them in one
-/// transaction. It runs synchronously on the MQTT loop thread: when `ingest` returns, everything
-/// in the batch is in SQLite and the client may acknowledge the messages to the broker.
+/// Turns a batch of broker messages into readings, dead letters and alert events, and commits
+/// them in one transaction. It runs synchronously on the MQTT loop thread: when `ingest`
+/// returns, everything in the batch is in SQLite and the client may acknowledge the messages.
+///
+/// Rule evaluation, the commit and the publishing of alert events happen under one lock, shared
+/// with the wall-clock `tick` and rule `reload`, so alert events are stored and published in the
+/// order the engine produced them (a retained "active" topic can never be left stale by a
+/// reordered raise and clear).
 public final class IngestPipeline: Sendable {
+    private struct State {
+        var engine: RuleEngine?
+        /// Last receive-time stamp per series, to keep such readings distinct (see `makeDistinct`).
+        var lastReceiveStamp: [SeriesKey: Int64] = [:]
+        /// Devices whose series units were already handed to the store by this process.
+        var unitsSent: Set<String> = []
+    }
+
     private let catalog: DeviceCatalog
     private let decoder: MessageDecoder
+    private let store: TelemetryStore
+    private let publisher: AlertPublisher?
+    private let logger: Logger
     /// Device types whose payloads carry no event time: their readings are stamped on receipt.
     private let receiveTimeTypes: Set<String>
-    /// Last receive-time stamp per series, to keep such readings distinct (see `makeDistinct`).
-    private let lastReceiveStamp = Mutex<[SeriesKey: Int64]>([:])
-    /// Devices whose series units were already handed to the store by this process.
-    private let unitsSent = Mutex<Set<String>>([])
-    private let store: TelemetryStore
+    private let state: Mutex<State>
     public let counters: IngestCounters
     private let clock: @Sendable () -> Int64
 
-    /// - Parameter clock: wall-clock milliseconds since the epoch, injected so tests control time.
-    public init(catalog: DeviceCatalog, maxPayloadBytes: Int, store: TelemetryStore, counters: IngestCounters = IngestCounters(),
+    /// - Parameters:
+    ///   - rules: the engine to run, already warmed up (see `AlertWarmUp`); nil turns alerting off.
+    ///   - publisher: where alert events go after they are committed.
+    ///   - clock: wall-clock milliseconds since the epoch, injected so tests control time.
+    public init(catalog: DeviceCatalog, maxPayloadBytes: Int, store: TelemetryStore, rules: RuleEngine? = nil,
+                publisher: AlertPublisher? = nil, logger: Logger = Logger(label: "telemetry-bridge.pipeline"),
+                counters: IngestCounters = IngestCounters(),
                 clock: @escaping @Sendable () -> Int64 = WallClock.milliseconds)
     {
         self.catalog = catalog
-        receiveTimeTypes = Set(catalog.types.filter { $0.timestampPath == nil && $0.format != .senml }.map(\.name))
         self.decoder = MessageDecoder(catalog: catalog, maxPayloadBytes: maxPayloadBytes)
         self.store = store
+        self.publisher = publisher
+        self.logger = logger
         self.counters = counters
         self.clock = clock
+        receiveTimeTypes = Set(catalog.types.filter { $0.timestampPath == nil && $0.format != .senml }.map(\.name))
+        state = Mutex(State(engine: rules))
     }
 
     /// Decodes and commits `messages`. Throws only when the commit fails; the caller must then
@@ -38,10 +60,12 @@ public final class IngestPipeline: Sendable {
         defer { counters.pending.subtract(messages.count, ordering: .relaxed) }
         var batch = IngestBatch(observedAt: clock())
         batch.readings.reserveCapacity(messages.count * 2)
+        var decoded: [DecodedMessage] = []
+        decoded.reserveCapacity(messages.count)
         var seenDevices: [String: Int] = [:]
         for message in messages {
-            var decoded = decoder.decode(message)
-            if let device = decoded.device {
+            let result = decoder.decode(message)
+            if let device = result.device {
                 if let index = seenDevices[device.id] {
                     batch.devices[index] = device
                 } else {
@@ -49,32 +73,116 @@ public final class IngestPipeline: Sendable {
                     batch.devices.append(device)
                 }
             }
-            if let device = decoded.device, receiveTimeTypes.contains(device.type), !decoded.readings.isEmpty {
-                makeDistinct(&decoded.readings)
-            }
-            batch.readings.append(contentsOf: decoded.readings)
-            if let deadLetter = decoded.deadLetter {
+            if let deadLetter = result.deadLetter {
                 batch.deadLetters.append(deadLetter)
             }
+            decoded.append(result)
         }
-        let newDevices = addUnits(to: &batch)
-        let outcome = try store.write(batch)
-        if !newDevices.isEmpty {
-            unitsSent.withLock { $0.formUnion(newDevices) }
+        return try state.withLock { (state: inout State) throws(StorageError) -> WriteOutcome in
+            var events: [AlertEvent] = []
+            for index in decoded.indices {
+                guard let device = decoded[index].device, !decoded[index].readings.isEmpty else { continue }
+                if receiveTimeTypes.contains(device.type) {
+                    Self.makeDistinct(&decoded[index].readings, last: &state.lastReceiveStamp)
+                }
+                batch.readings.append(contentsOf: decoded[index].readings)
+                if state.engine != nil {
+                    let topic = messages[index].topic
+                    for reading in decoded[index].readings {
+                        events += state.engine?.process(reading, device: device, topic: topic) ?? []
+                    }
+                }
+            }
+            let newDevices = addUnits(to: &batch, sent: state.unitsSent)
+            batch.alerts = records(for: events, engine: state.engine)
+            let outcome = try commit(batch, state: &state)
+            state.unitsSent.formUnion(newDevices)
+            publish(events, engine: state.engine)
+            counters.messages.add(messages.count, ordering: .relaxed)
+            counters.readings.add(outcome.insertedReadings, ordering: .relaxed)
+            counters.duplicates.add(outcome.duplicateReadings, ordering: .relaxed)
+            counters.deadLetters.add(outcome.deadLetters, ordering: .relaxed)
+            counters.batches.add(1, ordering: .relaxed)
+            counters.lastCommitAt.store(clock(), ordering: .relaxed)
+            return outcome
         }
-        counters.messages.add(messages.count, ordering: .relaxed)
-        counters.readings.add(outcome.insertedReadings, ordering: .relaxed)
-        counters.duplicates.add(outcome.duplicateReadings, ordering: .relaxed)
-        counters.deadLetters.add(outcome.deadLetters, ordering: .relaxed)
-        counters.batches.add(1, ordering: .relaxed)
-        counters.lastCommitAt.store(clock(), ordering: .relaxed)
-        return outcome
+    }
+
+    /// Moves rule time to `now` (wall clock) without a reading: `silent()` deadlines and `for`
+    /// timers fire even when devices say nothing. Returns the events committed.
+    @discardableResult
+    public func tick(now: Int64) throws(StorageError) -> [AlertEvent] {
+        try state.withLock { (state: inout State) throws(StorageError) -> [AlertEvent] in
+            let events = state.engine?.advance(to: now) ?? []
+            guard !events.isEmpty else { return [] }
+            var batch = IngestBatch(observedAt: now)
+            batch.alerts = records(for: events, engine: state.engine)
+            _ = try commit(batch, state: &state)
+            publish(events, engine: state.engine)
+            return events
+        }
+    }
+
+    /// Swaps in a new rule set; unchanged rules keep their state. Alerts of removed or changed
+    /// rules are cleared, and those events committed and published.
+    public func reload(_ rules: RuleSet) throws(StorageError) -> RuleReloadSummary {
+        try state.withLock { (state: inout State) throws(StorageError) -> RuleReloadSummary in
+            var engine = state.engine ?? RuleEngine(rules: .empty(schema: rules.schema))
+            let summary = engine.reload(rules)
+            state.engine = engine
+            if !summary.events.isEmpty {
+                var batch = IngestBatch(observedAt: clock())
+                batch.alerts = records(for: summary.events, engine: state.engine)
+                _ = try commit(batch, state: &state)
+                publish(summary.events, engine: state.engine)
+            }
+            return summary
+        }
+    }
+
+    /// The rule set in force, if alerting is on.
+    public var rules: RuleSet? {
+        state.withLock { $0.engine?.rules }
+    }
+
+    /// Commits; on failure the engine may have moved past events that were not stored, so it is
+    /// rebuilt from the log (the same path as a restart) before the error goes up.
+    private func commit(_ batch: IngestBatch, state: inout State) throws(StorageError) -> WriteOutcome {
+        do {
+            return try store.write(batch)
+        } catch {
+            if let rules = state.engine?.rules {
+                do {
+                    state.engine = try AlertWarmUp.engine(rules: rules, store: store).0
+                } catch let rebuildError {
+                    logger.error("cannot rebuild rule state after a failed commit; starting rules afresh",
+                                 metadata: ["error": "\(rebuildError)"])
+                    state.engine = RuleEngine(rules: rules)
+                }
+            }
+            throw error
+        }
+    }
+
+    private func records(for events: [AlertEvent], engine: RuleEngine?) -> [AlertRecord] {
+        events.map { AlertRecord($0, severity: Self.severity(of: $0, engine: engine)) }
+    }
+
+    private func publish(_ events: [AlertEvent], engine: RuleEngine?) {
+        publisher?.publish(events) { Self.severity(of: $0, engine: engine) ?? "unknown" }
+    }
+
+    private static func severity(of event: AlertEvent, engine: RuleEngine?) -> String? {
+        switch event {
+        case .raised(let raised): raised.severity.rawValue
+        case .cleared(let cleared): engine?.rules.rule(named: cleared.alert)?.severity.rawValue
+        }
     }
 
     /// Units come from the catalog, once per device and process (the store keeps them per series).
     /// Returns the devices whose units were added, to be remembered once the batch is committed.
-    private func addUnits(to batch: inout IngestBatch) -> [String] {
-        let unsent = unitsSent.withLock { sent in batch.devices.filter { !sent.contains($0.id) } }
+    private func addUnits(to batch: inout IngestBatch, sent: Set<String>) -> [String] {
+        let unsent = batch.devices.filter { !sent.contains($0.id) }
         for device in unsent {
             guard let type = catalog.type(named: device.type) else { continue }
             for metric in type.metrics {
@@ -90,15 +198,13 @@ public final class IngestPipeline: Sendable {
     /// collide when a series gets two in one millisecond (a backlog delivered in a burst), and the
     /// second would be taken for a duplicate. Nudging the later one forward by a millisecond keeps
     /// both, in order.
-    private func makeDistinct(_ readings: inout [Reading]) {
-        lastReceiveStamp.withLock { last in
-            for index in readings.indices {
-                let key = SeriesKey(device: readings[index].device, metric: readings[index].metric)
-                if let previous = last[key], readings[index].timestamp <= previous {
-                    readings[index].timestamp = previous + 1
-                }
-                last[key] = readings[index].timestamp
+    private static func makeDistinct(_ readings: inout [Reading], last: inout [SeriesKey: Int64]) {
+        for index in readings.indices {
+            let key = SeriesKey(device: readings[index].device, metric: readings[index].metric)
+            if let previous = last[key], readings[index].timestamp <= previous {
+                readings[index].timestamp = previous + 1
             }
+            last[key] = readings[index].timestamp
         }
     }
 }

@@ -35,6 +35,13 @@ public final class SignalWaiter: @unchecked Sendable {
         return received.number.load(ordering: .relaxed)
     }
 
+    /// Waits up to `timeout` for a signal; returns its number, or nil when the time ran out.
+    public func wait(timeout: Duration) -> Int32? {
+        let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+        guard semaphore.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .success else { return nil }
+        return received.number.load(ordering: .relaxed)
+    }
+
     public func stop() {
         semaphore.signal()
     }

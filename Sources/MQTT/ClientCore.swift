@@ -205,7 +205,7 @@ final class ClientCore: @unchecked Sendable {
 
     // MARK: Publishing
 
-    func publish(topic: String, payload: [UInt8], qos: Int, retain: Bool) throws(MQTTError) {
+    func publish(topic: String, payload: [UInt8], qos: Int, retain: Bool, waitForCapacity: Bool = true) throws(MQTTError) {
         try TopicValidator.validateTopicName(topic)
         guard (0...2).contains(qos) else {
             throw .invalidConfiguration("QoS must be 0, 1 or 2 (got \(qos))")
@@ -215,7 +215,7 @@ final class ClientCore: @unchecked Sendable {
         }
         condition.lock()
         let onLoopThread = isLoopThreadLocked()
-        if !onLoopThread {
+        if !onLoopThread && waitForCapacity {
             while shared.pending.count >= configuration.maxOutstandingPublishes
                     && shared.acceptingPublishes && shared.handle != nil {
                 shared.waiters += 1

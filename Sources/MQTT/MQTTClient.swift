@@ -48,6 +48,15 @@ public final class MQTTClient: Sendable {
         try core.publish(topic: topic, payload: payload, qos: qos, retain: retain)
     }
 
+    /// Queues a message without ever waiting for publish capacity, from any thread.
+    ///
+    /// For callers that hold a lock the network thread may need (the rules pipeline): waiting
+    /// there for the network thread to drain publishes could deadlock. Alerts are few, so the
+    /// unbounded queue this allows stays small in practice.
+    public func publishWithoutWaiting(topic: String, payload: [UInt8], qos: Int = 1, retain: Bool = false) throws(MQTTError) {
+        try core.publish(topic: topic, payload: payload, qos: qos, retain: retain, waitForCapacity: false)
+    }
+
     /// Waits until every publish made before the call completed (QoS 0 written, QoS 1/2
     /// acknowledged). Not callable from the handler.
     public func flush(timeout: Duration) throws(MQTTError) {

@@ -15,6 +15,9 @@ struct CompiledRule {
     var onEveryReading: Bool
     // Copies of the rule's hot fields, so the per-reading path never touches `rule`.
     var holdFor: Int64
+    /// `when` and `clear` when they have the common `operand <op> constant` shape.
+    var fastWhen: FastCondition?
+    var fastClear: FastCondition?
     var dependsOnTime: Bool
     var valueIsSilence: Bool
 }

@@ -28,7 +28,14 @@ extension RuleEngine {
                 stackDepth: max(rule.when.stackDepth, rule.clear?.stackDepth ?? 0),
                 message: message, metrics: rule.metrics.map { metricIDs[$0] }, windows: rule.windows,
                 onEveryReading: rule.dependsOnTime || rule.metrics.isEmpty,
-                holdFor: rule.holdFor, dependsOnTime: rule.dependsOnTime, valueIsSilence: rule.valueIsSilence)
+                holdFor: rule.holdFor,
+                fastWhen: rule.when.valueOp == 0 ? FastCondition(translate(rule.when.ops)) : nil,
+                fastClear: rule.clear.flatMap { FastCondition(translate($0.ops)) },
+                dependsOnTime: rule.dependsOnTime, valueIsSilence: rule.valueIsSilence)
+        }
+        timings = compiled.map { rule in
+            RuleTiming(holdFor: rule.holdFor, dependsOnTime: rule.dependsOnTime, valueIsSilence: rule.valueIsSilence,
+                       hasClear: rule.clear != nil, valueOp: rule.valueOp, fastWhen: rule.fastWhen, fastClear: rule.fastClear)
         }
         stackDepth = max(1, compiled.map(\.stackDepth).max() ?? 1)
     }

@@ -3,9 +3,14 @@ extension RuleEngine {
     /// state is passed in, moved out of `devices`, so the hot path works on uniquely owned arrays.
     mutating func step(_ state: inout DeviceState, _ k: Int, now: Int64, cause: AlertCause, events: inout [AlertEvent]) {
         let r = Int(state.instances[k].rule)
-        let (result, rawValue) = run(compiled[r].when, valueOp: compiled[r].valueOp, &state, k, now: now)
+        let timing = timings[r]
+        let (result, rawValue) = if let fast = timing.fastWhen {
+            fast.evaluate(&state)
+        } else {
+            run(compiled[r].when, valueOp: timing.valueOp, &state, k, now: now)
+        }
         let holds = result == 1
-        let value = compiled[r].valueIsSilence ? Double(now - state.watermark) / 1000 : rawValue
+        let value = timing.valueIsSilence ? Double(now - state.watermark) / 1000 : rawValue
         let warm = now <= warmUpUntil
 
         switch state.instances[k].state {
@@ -15,10 +20,10 @@ extension RuleEngine {
             state.instances[k].state = .pending
             state.instances[k].pendingSince = now
             state.details[k].cause = cause
-            let holdFor = compiled[r].holdFor
+            let holdFor = timing.holdFor
             if holdFor == 0 {
                 if !warm { raise(&state, k, at: now, events: &events) }
-            } else if !compiled[r].dependsOnTime {
+            } else if !timing.dependsOnTime {
                 state.nextDeadline = min(state.nextDeadline, now &+ holdFor)
             }
         case .pending:
@@ -27,12 +32,14 @@ extension RuleEngine {
                 return
             }
             state.instances[k].lastValue = value
-            if !warm, state.instances[k].pendingSince &+ compiled[r].holdFor <= now {
+            if !warm, state.instances[k].pendingSince &+ timing.holdFor <= now {
                 raise(&state, k, at: now, events: &events)
             }
         case .firing:
             let clears: Bool
-            if let clear = compiled[r].clear {
+            if let fast = timing.fastClear {
+                clears = fast.evaluate(&state).result == 1
+            } else if timing.hasClear, let clear = compiled[r].clear {
                 clears = run(clear, valueOp: -1, &state, k, now: now).result == 1
             } else {
                 clears = !holds
@@ -43,12 +50,13 @@ extension RuleEngine {
 
     /// Raises pending alerts whose `for` ran out before `limit` (or at it, when `inclusive`), at
     /// the exact moment it ran out. Rules that depend on time are left to `step`.
+    @inline(never)
     mutating func fireDueTimers(_ state: inout DeviceState, limit: Int64, inclusive: Bool, events: inout [AlertEvent]) {
         var next = Int64.max
         for k in state.instances.indices where state.instances[k].state == .pending {
             let rule = Int(state.instances[k].rule)
-            guard !compiled[rule].dependsOnTime else { continue }
-            let due = state.instances[k].pendingSince &+ compiled[rule].holdFor
+            guard !timings[rule].dependsOnTime else { continue }
+            let due = state.instances[k].pendingSince &+ timings[rule].holdFor
             guard due < limit || (inclusive && due == limit) else {
                 next = min(next, due)
                 continue
@@ -67,6 +75,7 @@ extension RuleEngine {
     }
 
     /// Runs a program for instance `k`: (result, the value op's result).
+    @inline(never)
     func run(
         _ ops: [Program.Op], valueOp: Int, _ state: inout DeviceState, _ k: Int, now: Int64
     ) -> (result: Double, value: Double) {
@@ -152,6 +161,7 @@ extension RuleEngine {
         }
     }
 
+    @inline(never)
     mutating func raise(_ state: inout DeviceState, _ k: Int, at time: Int64, events: inout [AlertEvent]) {
         let instance = state.instances[k]
         let rule = compiled[Int(instance.rule)]
@@ -168,6 +178,7 @@ extension RuleEngine {
         events.append(.raised(event))
     }
 
+    @inline(never)
     mutating func clearAlert(_ state: inout DeviceState, _ k: Int, at time: Int64, value: Double, events: inout [AlertEvent]) {
         guard let raised = state.details[k].raised else {
             state.instances[k].state = .inactive

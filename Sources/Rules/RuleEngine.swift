@@ -28,6 +28,8 @@ public struct RuleEngine: Sendable {
     public internal(set) var statistics = RuleEngineStatistics()
 
     var compiled: [CompiledRule] = []
+    /// Parallel to `compiled`: what every evaluation reads.
+    var timings: [RuleTiming] = []
     var windowSpecs: [WindowKey] = []
     var windowFeatures: [WindowFeatures] = []
     var devices: [DeviceState] = []

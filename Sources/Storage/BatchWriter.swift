@@ -29,6 +29,7 @@ struct BatchWriter {
         try updateUnits(batch.units, state: &state)
         try insertReadings(batch, state: &state)
         try insertDeadLetters(batch.deadLetters)
+        try insertAlerts(batch.alerts)
         return outcome
     }
 
@@ -252,6 +253,30 @@ struct BatchWriter {
             try insert.bind(5, letter.detail)
             try insert.execute()
             outcome.deadLetters += 1
+        }
+    }
+
+    // MARK: - Alerts
+
+    private mutating func insertAlerts(_ alerts: [AlertRecord]) throws {
+        guard !alerts.isEmpty else { return }
+        // Only the id conflict is ignored (not `INSERT OR IGNORE`, which would also drop rows
+        // failing NOT NULL or CHECK constraints without a word).
+        let insert = try RawStatement(db, sql: """
+            INSERT INTO alerts(id, type, alert, device, severity, at, raised_id, value, event)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
+            """)
+        for record in alerts {
+            try insert.bind(1, record.id)
+            try insert.bind(2, record.type.rawValue)
+            try insert.bind(3, record.alert)
+            try insert.bind(4, record.device)
+            try insert.bind(5, record.severity)
+            try insert.bind(6, record.at)
+            try insert.bind(7, record.raisedID)
+            try insert.bind(8, record.value.flatMap { $0.isNaN ? nil : $0 })
+            try insert.bind(9, record.event)
+            outcome.alerts += try insert.execute()
         }
     }
 }

@@ -11,6 +11,17 @@ struct GlobPattern: Sendable {
         isLiteral = !scalars.contains("*") && !scalars.contains("?")
     }
 
+    /// The same pattern for SQLite's `GLOB`, which also treats `[` as special (and nothing else
+    /// we do not): `[` becomes the one-character class `[[]`.
+    var sqliteGlob: String {
+        guard text.contains("[") else { return text }
+        var result = ""
+        for character in text.unicodeScalars {
+            if character == "[" { result += "[[]" } else { result.unicodeScalars.append(character) }
+        }
+        return result
+    }
+
     func matches(_ candidate: String) -> Bool {
         if isLiteral { return candidate == text }
         let subject = Array(candidate.unicodeScalars)

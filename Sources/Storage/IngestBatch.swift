@@ -17,18 +17,23 @@ public struct IngestBatch: Sendable {
     public var deadLetters: [DeadLetter]
     /// When the bridge received the batch, in milliseconds since the epoch: devices' seen times.
     public var observedAt: Int64
+    /// Alert events to append to the alert log, in the same transaction as the readings. An event
+    /// whose id is already stored is skipped, so a redelivered batch does not double it.
+    public var alerts: [AlertRecord]
 
     public init(
         devices: [Device] = [],
         units: [SeriesKey: String] = [:],
         readings: [Reading] = [],
         deadLetters: [DeadLetter] = [],
-        observedAt: Int64
+        observedAt: Int64,
+        alerts: [AlertRecord] = []
     ) {
         self.devices = devices
         self.units = units
         self.readings = readings
         self.deadLetters = deadLetters
         self.observedAt = observedAt
+        self.alerts = alerts
     }
 }

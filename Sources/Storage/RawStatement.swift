@@ -63,6 +63,14 @@ struct RawStatement {
         }
     }
 
+    func bind(_ index: CInt, _ value: Double?) throws {
+        if let value {
+            try bind(index, value)
+        } else {
+            try check(sqlite3_bind_null(handle, index))
+        }
+    }
+
     func bind(_ index: CInt, bytes: [UInt8]) throws {
         if bytes.isEmpty {
             try check(sqlite3_bind_zeroblob(handle, index, 0))
@@ -127,6 +135,10 @@ struct RawStatement {
 
     func optionalInt64(_ column: CInt) -> Int64? {
         isNull(column) ? nil : int64(column)
+    }
+
+    func optionalDouble(_ column: CInt) -> Double? {
+        isNull(column) ? nil : double(column)
     }
 
     func bytes(_ column: CInt) -> [UInt8] {

@@ -1,7 +1,7 @@
 import GRDB
 
 /// The database schema, as an ordered list of migrations. Migrations are append-only: a shipped
-/// migration is never edited, later schema changes (alert log, rollups) are new migrations.
+/// migration is never edited, later schema changes are new migrations.
 ///
 /// Readings live in two tables with the same identity (series, timestamp):
 /// - `readings`, clustered by series then time: what range queries and exports read;
@@ -60,6 +60,26 @@ enum StoreSchema {
                 );
                 CREATE INDEX dead_letters_received_at ON dead_letters(received_at);
                 CREATE INDEX dead_letters_reason ON dead_letters(reason);
+                """)
+        }
+        // The alert log: append-only, one row per published AlertRaised / AlertCleared.
+        // `raised_id` is indexed (cleared events only) so the firing set is one anti-join.
+        migrator.registerMigration("v2-alerts") { db in
+            try db.execute(sql: """
+                CREATE TABLE alerts (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    type TEXT NOT NULL CHECK (type IN ('AlertRaised', 'AlertCleared')),
+                    alert TEXT NOT NULL,
+                    device TEXT NOT NULL,
+                    severity TEXT,
+                    at INTEGER NOT NULL,
+                    raised_id TEXT,
+                    value REAL,
+                    event TEXT NOT NULL
+                );
+                CREATE INDEX alerts_alert_device_at ON alerts(alert, device, at);
+                CREATE INDEX alerts_at ON alerts(at);
+                CREATE INDEX alerts_raised_id ON alerts(raised_id) WHERE raised_id IS NOT NULL;
                 """)
         }
         return migrator

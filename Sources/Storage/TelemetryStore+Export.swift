@@ -69,7 +69,7 @@ extension TelemetryStore {
 
     /// The not yet compacted readings of the selected series within the bounds, by series id,
     /// each list in time order. Bounded by the compaction threshold, whatever the database size.
-    private func recentReadings(
+    func recentReadings(
         _ db: Database, of selected: [SelectedSeries], bounds: (lower: Int64, upper: Int64)
     ) throws -> [Int64: [(timestamp: Int64, value: Double)]] {
         let ids = Set(selected.map(\.id))

@@ -7,7 +7,9 @@ import Synchronization
 /// One file in WAL mode behind a GRDB `DatabasePool`: a single writer appends batches in one
 /// transaction each (``write(_:)``), while any number of readers query or export concurrently
 /// without blocking it. Inserts are idempotent on the reading identity (device, metric,
-/// timestamp), so redelivered or replayed readings are stored once.
+/// timestamp), so redelivered or replayed readings are stored once. New readings land in a
+/// time-ordered table and are moved in bulk into the series-ordered one (see `StoreSchema`);
+/// every query reads both, so callers never see the difference.
 ///
 /// Safe to share between threads and tasks; all methods are synchronous and blocking.
 public final class TelemetryStore: Sendable {

@@ -12,6 +12,8 @@ public struct WriteOutcome: Sendable, Hashable {
     public var newSeries: Int
     /// Devices registered by this batch.
     public var newDevices: Int
+    /// Alert events newly stored (those whose id was already stored are not counted).
+    public var alerts: Int
 
     public init(
         insertedReadings: Int = 0,
@@ -19,7 +21,8 @@ public struct WriteOutcome: Sendable, Hashable {
         rejectedReadings: Int = 0,
         deadLetters: Int = 0,
         newSeries: Int = 0,
-        newDevices: Int = 0
+        newDevices: Int = 0,
+        alerts: Int = 0
     ) {
         self.insertedReadings = insertedReadings
         self.duplicateReadings = duplicateReadings
@@ -27,5 +30,6 @@ public struct WriteOutcome: Sendable, Hashable {
         self.deadLetters = deadLetters
         self.newSeries = newSeries
         self.newDevices = newDevices
+        self.alerts = alerts
     }
 }

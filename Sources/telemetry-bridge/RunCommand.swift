@@ -4,13 +4,25 @@ import Bridge
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run the bridge: subscribe, decode, store readings and dead letters."
+        abstract: "Run the bridge: subscribe, decode, store readings and dead letters, raise and clear alerts."
     )
 
     @OptionGroup var broker: BrokerOptions
 
     @Option(help: "SQLite database file. Default: ./telemetry.sqlite.")
     var db: String?
+
+    @Option(help: "Rule directory. Default: ./Rules when it exists (alerting off otherwise).")
+    var rules: String?
+
+    @Option(name: .customLong("alert-topic"), help: "Topic of alert events. Default: alerts/{severity}/{alert}/{device}.")
+    var alertTopic: String?
+
+    @Option(name: .customLong("active-alert-topic"), help: "Retained topic of each firing alert. Default: alerts/active/{alert}/{device}.")
+    var activeAlertTopic: String?
+
+    @Option(name: .customLong("rules-watch-interval"), help: "How often to look for changed rule files (e.g. 2s; 0: SIGHUP only). Default: 2s.")
+    var rulesWatchInterval: String?
 
     @Option(help: "Subscription QoS: 0, 1 or 2. Default: 1 (at least once; acknowledged after commit).")
     var qos: String?
@@ -33,6 +45,10 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         var flags: [String: String] = [:]
         flags["db"] = db
+        flags["rules"] = rules
+        flags["alert-topic"] = alertTopic
+        flags["active-alert-topic"] = activeAlertTopic
+        flags["rules-watch-interval"] = rulesWatchInterval
         flags["qos"] = qos
         flags["batch-size"] = batchSize
         flags["batch-delay"] = batchDelay

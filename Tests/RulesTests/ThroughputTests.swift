@@ -22,10 +22,12 @@ final class ThroughputTests: XCTestCase {
                 """
         }
         var engine = RuleEngine(rules: try ruleSet(yaml), idGenerator: UUIDv7Generator(seed: 1))
-        let devices = (0..<1000).map { engine.handle(for: Device(id: "gh-\($0)", type: "climate-sensor", labels: ["site": "north"])) }
+        let deviceCount = Int(ProcessInfo.processInfo.environment["RULES_BENCHMARK_DEVICES"] ?? "") ?? 1000
+        let devices = (0..<deviceCount).map { engine.handle(for: Device(id: "gh-\($0)", type: "climate-sensor", labels: ["site": "north"])) }
         let metrics = [engine.handle(forMetric: "temperature"), engine.handle(forMetric: "humidity")]
 
-        let rounds = 2000
+        let total = Int(ProcessInfo.processInfo.environment["RULES_BENCHMARK_READINGS"] ?? "") ?? 4_000_000
+        let rounds = total / (2 * deviceCount)
         var random = SeededGenerator(seed: 1)
         let values = (0..<4096).map { _ in Double.random(in: 15...35, using: &random) }
         var events = 0
@@ -40,7 +42,7 @@ final class ThroughputTests: XCTestCase {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let readings = Double(rounds * devices.count * 2)
-        print("rules throughput: \(Int(readings / seconds)) readings/s (\(Int(readings)) readings, 50 rules, 1000 devices, \(events) events, \(String(format: "%.2f", seconds)) s)")
+        print("rules throughput: \(Int(readings / seconds)) readings/s (\(Int(readings)) readings, 50 rules, \(deviceCount) devices, \(events) events, \(String(format: "%.2f", seconds)) s)")
         XCTAssertEqual(engine.statistics.readings, Int(readings))
     }
 }

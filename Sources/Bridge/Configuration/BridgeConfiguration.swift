@@ -8,6 +8,14 @@ public struct BridgeConfiguration: Sendable {
     public var broker: String = "mqtt://127.0.0.1:1883"
     public var database: String = "./telemetry.sqlite"
     public var devices: String = "./Devices"
+    /// Rule directory; nil means `./Rules` when it exists (alerting off otherwise).
+    public var rules: String?
+    /// Where alert events are published; `{severity}`, `{alert}`, `{device}` are replaced.
+    public var alertTopic: String = "alerts/{severity}/{alert}/{device}"
+    /// Retained copy of each firing alert (empty retained message once cleared).
+    public var activeAlertTopic: String = "alerts/active/{alert}/{device}"
+    /// Milliseconds between checks of the rule files for changes (SIGHUP reloads at once); 0 turns watching off.
+    public var rulesWatchInterval: Int64 = 2000
     public var clientID: String?
     public var username: String?
     public var password: String?
@@ -39,7 +47,7 @@ public struct BridgeConfiguration: Sendable {
 
     /// Every setting name, as flag (`--name`), environment variable and file key.
     public static let settingNames: Set<String> = [
-        "broker", "db", "devices", "client-id", "username", "password-file", "ca-file", "cert-file",
+        "broker", "db", "devices", "rules", "alert-topic", "active-alert-topic", "rules-watch-interval", "client-id", "username", "password-file", "ca-file", "cert-file",
         "key-file", "tls-insecure", "mqtt-version", "qos", "batch-size", "batch-delay", "max-payload",
         "durability", "log-level", "summary-interval",
     ]
@@ -56,6 +64,10 @@ public struct BridgeConfiguration: Sendable {
         }
         config.database = try reader.string("db") ?? config.database
         config.devices = try reader.string("devices") ?? config.devices
+        config.rules = try reader.string("rules")
+        config.alertTopic = try reader.topicTemplate("alert-topic") ?? config.alertTopic
+        config.activeAlertTopic = try reader.topicTemplate("active-alert-topic") ?? config.activeAlertTopic
+        config.rulesWatchInterval = try reader.duration("rules-watch-interval") ?? config.rulesWatchInterval
         config.clientID = try reader.string("client-id")
         config.username = try reader.string("username")
         config.caFile = try reader.existingFile("ca-file")

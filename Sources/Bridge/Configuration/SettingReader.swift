@@ -55,6 +55,15 @@ struct SettingReader {
         return value
     }
 
+    /// An MQTT topic template for alerts: no wildcards, must name `{alert}` and `{device}`.
+    mutating func topicTemplate(_ name: String) throws(ConfigurationError) -> String? {
+        guard let text = try string(name) else { return nil }
+        guard !text.contains("+"), !text.contains("#"), text.contains("{alert}"), text.contains("{device}") else {
+            throw invalid(name, expected: "a topic without + or # that contains {alert} and {device}")
+        }
+        return text
+    }
+
     mutating func existingFile(_ name: String) throws(ConfigurationError) -> String? {
         guard let path = try string(name) else { return nil }
         var isDirectory: ObjCBool = false

@@ -33,7 +33,7 @@ struct SignalModel: Sendable {
         } else if name.contains("co2") {
             (kind, baseline, amplitude, noise, spike) = (.cyclic, Double.random(in: 500...800, using: &rng), 150, 20, 1200)
         } else if name.contains("battery") {
-            let base = unit == "%" ? Double.random(in: 60...100, using: &rng) : Double.random(in: 2.8...3.2, using: &rng)
+            let base = unit == "%" ? Double.random(in: 60...100, using: &rng) : Double.random(in: 3.2...3.9, using: &rng)
             (kind, baseline, amplitude, noise, spike) = (.cyclic, base, 0, unit == "%" ? 0.2 : 0.005, 0)
         } else if name.contains("volt") {
             (kind, baseline, amplitude, noise, spike) = (.cyclic, 230, 2, 0.8, 0)
@@ -58,7 +58,7 @@ struct SignalModel: Sendable {
             let last = previous ?? 0
             return Double.random(in: 0..<1, using: &rng) < 0.05 ? 1 - last : last
         case .counter:
-            return (previous ?? baseline) + Double.random(in: 0.001...0.01, using: &rng)
+            return (((previous ?? baseline) + Double.random(in: 0.001...0.01, using: &rng)) * 1000).rounded() / 1000
         case .cyclic:
             let day = 86_400_000.0
             let cycle = sin(2 * .pi * Double(timestamp % 86_400_000) / day + phase)

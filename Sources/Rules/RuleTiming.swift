@@ -1,0 +1,11 @@
+/// The per-evaluation facts about a rule, in a small struct of plain values: reading it from an
+/// array copies a few words and retains nothing (unlike `CompiledRule`, which holds the `Rule`).
+struct RuleTiming {
+    var holdFor: Int64
+    var dependsOnTime: Bool
+    var valueIsSilence: Bool
+    var hasClear: Bool
+    var valueOp: Int
+    var fastWhen: FastCondition?
+    var fastClear: FastCondition?
+}

@@ -1,0 +1,29 @@
+/// Which stored alert events to list, ordered by event time then id. `nil` means "no restriction".
+public struct AlertFilter: Sendable, Hashable {
+    /// Inclusive lower bound of event time (`at`), ms since the epoch.
+    public var from: Int64?
+    /// Exclusive upper bound of event time: `[from, to)`.
+    public var to: Int64?
+    /// The rule's alert name, exactly.
+    public var alert: String?
+    /// Device ids or glob patterns (`*` any run of characters, `?` one character); an event is
+    /// included when its device matches any of them.
+    public var devices: [String]?
+    /// Only raised, or only cleared, events.
+    public var type: AlertRecord.Kind?
+    public var limit: Int?
+    public var offset: Int
+
+    public init(
+        from: Int64? = nil, to: Int64? = nil, alert: String? = nil, devices: [String]? = nil,
+        type: AlertRecord.Kind? = nil, limit: Int? = nil, offset: Int = 0
+    ) {
+        self.from = from
+        self.to = to
+        self.alert = alert
+        self.devices = devices
+        self.type = type
+        self.limit = limit
+        self.offset = offset
+    }
+}
