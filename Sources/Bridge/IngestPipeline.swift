@@ -31,6 +31,10 @@ public final class IngestPipeline: Sendable {
     private let state: Mutex<State>
     public let counters: IngestCounters
     private let clock: @Sendable () -> Int64
+    /// A batch this large means the broker had more waiting: a backlog is being drained.
+    private let backlogBatchSize: Int
+    /// Set while a backlog is drained; the wall-clock tick waits until it is caught up.
+    private let drainingBacklog = Atomic<Bool>(false)
 
     /// - Parameters:
     ///   - rules: the engine to run, already warmed up (see `AlertWarmUp`); nil turns alerting off.
@@ -38,9 +42,10 @@ public final class IngestPipeline: Sendable {
     ///   - clock: wall-clock milliseconds since the epoch, injected so tests control time.
     public init(catalog: DeviceCatalog, maxPayloadBytes: Int, store: TelemetryStore, rules: RuleEngine? = nil,
                 publisher: AlertPublisher? = nil, logger: Logger = Logger(label: "telemetry-bridge.pipeline"),
-                counters: IngestCounters = IngestCounters(),
+                counters: IngestCounters = IngestCounters(), backlogBatchSize: Int = 1000,
                 clock: @escaping @Sendable () -> Int64 = WallClock.milliseconds)
     {
+        self.backlogBatchSize = backlogBatchSize
         self.catalog = catalog
         self.decoder = MessageDecoder(catalog: catalog, maxPayloadBytes: maxPayloadBytes)
         self.store = store
@@ -58,6 +63,7 @@ public final class IngestPipeline: Sendable {
     public func ingest(_ messages: [InboundMessage]) throws(StorageError) -> WriteOutcome {
         counters.pending.add(messages.count, ordering: .relaxed)
         defer { counters.pending.subtract(messages.count, ordering: .relaxed) }
+        drainingBacklog.store(messages.count >= backlogBatchSize, ordering: .relaxed)
         var batch = IngestBatch(observedAt: clock())
         batch.readings.reserveCapacity(messages.count * 2)
         var decoded: [DecodedMessage] = []
@@ -110,9 +116,13 @@ public final class IngestPipeline: Sendable {
 
     /// Moves rule time to `now` (wall clock) without a reading: `silent()` deadlines and `for`
     /// timers fire even when devices say nothing. Returns the events committed.
+    ///
+    /// While a broker backlog is drained (after an outage the readings are older than the wall
+    /// clock) it does nothing: otherwise every device would look silent until the backlog is in.
     @discardableResult
     public func tick(now: Int64) throws(StorageError) -> [AlertEvent] {
-        try state.withLock { (state: inout State) throws(StorageError) -> [AlertEvent] in
+        guard !drainingBacklog.load(ordering: .relaxed) else { return [] }
+        return try state.withLock { (state: inout State) throws(StorageError) -> [AlertEvent] in
             let events = state.engine?.advance(to: now) ?? []
             guard !events.isEmpty else { return [] }
             var batch = IngestBatch(observedAt: now)

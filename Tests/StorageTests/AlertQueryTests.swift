@@ -63,7 +63,8 @@ final class AlertQueryTests: StoreTestCase {
         _ = try store.write(IngestBatch(observedAt: 4, alerts: [F.raised("07-p", "Silent", "pump1", at: 6000)]))
         XCTAssertEqual(try store.alerts(filter: .init(devices: ["pump[1]"])).map(\.id), ["04-silent"])
         XCTAssertEqual(try store.alerts(filter: .init(devices: ["pump[1]*"])).map(\.id), ["04-silent"])
-        XCTAssertEqual(try store.alerts(filter: .init(devices: ["pump[1*"])), [])
+        XCTAssertEqual(try store.alerts(filter: .init(devices: ["pump[1*"])).map(\.id), ["04-silent"])
+        XCTAssertEqual(try store.alerts(filter: .init(devices: ["pump[0-9]*"])), [])
         XCTAssertEqual(try store.alerts(filter: .init(devices: ["pump?"])).map(\.id), ["07-p"])
     }
 
