@@ -86,6 +86,8 @@ class Bench:
         done = {}
 
         def until(line):
+            if "ready" in line and "ready" not in done:
+                done["ready"] = time.perf_counter()
             m = pattern.search(line)
             if m and int(m.group(1)) >= expected:
                 done["t"] = time.perf_counter()
@@ -94,28 +96,39 @@ class Bench:
 
         rss = self.run_bridge(cmd, until=until, timeout=self.args.timeout)
         elapsed = done.get("t", time.perf_counter()) - start
+        if "ready" in done:
+            print(f"    bridge start-up to ready: {(done['ready'] - start) * 1000:.0f} ms, "
+                  f"ready to all committed: {(done.get('t', 0) - done['ready']) * 1000:.0f} ms", flush=True)
         with sqlite3.connect(db) as conn:
-            stored = conn.execute("select count(*) from readings").fetchone()[0]
+            stored = conn.execute("select count(*) from all_readings").fetchone()[0]
         return self.args.messages / elapsed, stored, expected, rss
 
     def run_bridge(self, cmd, until, timeout=60):
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(cmd, cwd=self.tmp, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         end = time.time() + timeout
         rss = 0
+        last = []
+        satisfied = False
         try:
             for line in proc.stderr:
+                last = (last + [line.strip()])[-5:]
                 if until(line):
+                    satisfied = True
                     break
                 if time.time() > end:
-                    print(f"timeout waiting for the bridge; last line: {line.strip()}", file=sys.stderr)
                     break
             with open(f"/proc/{proc.pid}/status") as f:
                 for l in f:
                     if l.startswith("VmHWM:"):
                         rss = int(l.split()[1]) / 1024
+        except FileNotFoundError:
+            pass
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.communicate(timeout=30)
+        if not satisfied:
+            print("  the bridge stopped before the condition held; last lines:\n    " + "\n    ".join(last),
+                  file=sys.stderr)
         return rss
 
 

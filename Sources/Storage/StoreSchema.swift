@@ -63,7 +63,8 @@ enum StoreSchema {
                 """)
         }
         // The alert log: append-only, one row per published AlertRaised / AlertCleared.
-        // `raised_id` is indexed (cleared events only) so the firing set is one anti-join.
+        // `raised_id` is indexed (cleared events only) so the firing set is one anti-join. Rows are
+        // never updated (a trigger refuses it); deleting old ones is left to retention.
         migrator.registerMigration("v2-alerts") { db in
             try db.execute(sql: """
                 CREATE TABLE alerts (
@@ -80,6 +81,8 @@ enum StoreSchema {
                 CREATE INDEX alerts_alert_device_at ON alerts(alert, device, at);
                 CREATE INDEX alerts_at ON alerts(at);
                 CREATE INDEX alerts_raised_id ON alerts(raised_id) WHERE raised_id IS NOT NULL;
+                CREATE TRIGGER alerts_are_immutable BEFORE UPDATE ON alerts
+                BEGIN SELECT RAISE(ABORT, 'alert events are immutable'); END;
                 """)
         }
         return migrator

@@ -7,7 +7,8 @@ extension TelemetryStore {
 
     /// Stores a batch in one transaction: all of it, or nothing.
     ///
-    /// Readings are idempotent on (device, metric, timestamp); duplicates are counted, not stored.
+    /// Readings are idempotent on (device, metric, timestamp), alert events on their id; duplicates
+    /// are not stored again. A batch may hold only alert events (e.g. ones driven by the wall clock).
     /// Returns once the batch is committed, which is when its messages may be acknowledged.
     ///
     /// - Throws: ``StorageError``; `.diskFull` and `.io` mean nothing of the batch was stored.

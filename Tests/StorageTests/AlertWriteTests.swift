@@ -79,11 +79,17 @@ final class AlertWriteTests: StoreTestCase {
         XCTAssertEqual(try store.alertCount(), 201)
     }
 
-    func testAlertLogRejectsUnknownEventTypes() throws {
+    func testAlertLogRejectsUnknownTypesAndUpdates() throws {
         let store = try openStore()
         XCTAssertThrowsError(try store.pool.write { db in
             try db.execute(sql: "INSERT INTO alerts(id, type, alert, device, at, event) VALUES ('x', 'AlertMaybe', 'a', 'd', 1, '{}')")
         })
         XCTAssertEqual(try store.alertCount(), 0)
+        let raised = AlertFixtures.raised("r", "Hot", "d", at: 1)
+        _ = try store.write(IngestBatch(observedAt: 1, alerts: [raised]))
+        XCTAssertThrowsError(try store.pool.write { try $0.execute(sql: "UPDATE alerts SET value = 0") }) { error in
+            XCTAssertTrue(String(describing: error).contains("immutable"), "\(error)")
+        }
+        XCTAssertEqual(try store.alerts(), [raised])
     }
 }
