@@ -40,12 +40,24 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .customLong("type"), help: "Only simulate this device type (repeatable).")
     var types: [String] = []
 
+    @Option(help: "Virtual time: event time of the first sample (ISO 8601, epoch ms, now, or relative such as -24h).")
+    var start: String?
+
+    @Option(help: "Virtual time: event time advance per round of the fleet (e.g. 10s). Publishes history as fast as --rate allows.")
+    var step: String?
+
     func validate() throws {
         guard (0...2).contains(qos) else { throw ValidationError("--qos must be 0, 1 or 2") }
         guard rate >= 0 else { throw ValidationError("--rate must be 0 (as fast as possible) or positive") }
         guard (0...1).contains(malformed) else { throw ValidationError("--malformed must be between 0 and 1") }
         guard devicesPerType >= 1 else { throw ValidationError("--devices-per-type must be at least 1") }
         if let count, count < 1 { throw ValidationError("--count must be at least 1") }
+        if let step, (DurationParser.milliseconds(step) ?? 0) <= 0 {
+            throw ValidationError("--step '\(step)' is not a positive duration such as 10s")
+        }
+        if start != nil, step == nil {
+            throw ValidationError("--start needs --step (virtual time)")
+        }
         if let duration, DurationParser.milliseconds(duration) == nil {
             throw ValidationError("--duration '\(duration)' is not a duration such as 30s or 10m")
         }
@@ -70,6 +82,14 @@ struct SimulateCommand: ParsableCommand {
         configuration.anomalies = anomalies
         configuration.malformedShare = malformed
         configuration.types = types.isEmpty ? nil : types
+        configuration.step = step.flatMap(DurationParser.milliseconds)
+        if let start {
+            do {
+                configuration.start = try TimeArgument.parse(start, option: "start", now: WallClock.milliseconds())
+            } catch {
+                throw CommandFailure.exit("\(error)", code: 2)
+            }
+        }
         if let unknown = types.first(where: { catalog.type(named: $0) == nil }) {
             throw CommandFailure.exit("no device type '\(unknown)' in \(settings.devices)", code: 2)
         }

@@ -146,3 +146,55 @@ final class AlertIntegrationTests: XCTestCase {
         try bridge.child.waitForOutput(containing: "rules reloaded", timeout: .seconds(20))
     }
 }
+
+/// The simulator's anomalies, published as four hours of virtual time, raise and clear alerts.
+final class SimulatedAnomalyAlertTests: XCTestCase {
+    func testSimulatedSpikesRaiseThenClearOnMQTTAndInSQLite() throws {
+        let broker = try MosquittoBroker()
+        let directory = try TemporaryDirectory(prefix: "anomaly-test")
+        defer {
+            try? broker.stop()
+            directory.remove()
+        }
+        let rules = directory.file("rules")
+        try FileManager.default.createDirectory(atPath: rules, withIntermediateDirectories: true)
+        try """
+            rules:
+              - alert: Spike
+                devices: climate-sensor
+                when: avg(temperature, 1m) > 30
+                for: 1m
+                clear: avg(temperature, 1m) < 28
+                severity: critical
+            """.write(toFile: rules + "/spike.yaml", atomically: true, encoding: .utf8)
+        let database = directory.file("anomaly.sqlite")
+        let bridge = try BridgeProcess.run(broker: broker.url, database: database, directory: directory,
+                                           extra: ["--rules", rules, "--rules-watch-interval", "0"])
+        defer { bridge.child.kill() }
+        let subscription = try MosquittoSubscription(broker.clientOptions(), topics: ["alerts/critical/#"])
+        defer { subscription.stop() }
+
+        // A day ahead of the wall clock, so only event time decides (see AlertIntegrationTests).
+        let start = (Int64(Date().timeIntervalSince1970) + 86_400) * 1000
+        let simulate = try BridgeProcess.command(
+            ["simulate", "--broker", broker.url, "--devices", BridgeProcess.devicesDirectory, "--type", "climate-sensor",
+             "--devices-per-type", "2", "--anomalies", "--seed", "7", "--rate", "0", "--count", "3000",
+             "--start", String(start), "--step", "10s", "--log-level", "warning"],
+            directory: directory, name: "simulate")
+        XCTAssertEqual(simulate.status, 0, simulate.stderr)
+
+        try waitForStore(database) { try $0.readingCount() >= 2 * 3000 }
+        let store = try TelemetryStore(path: database)
+        let stored = try store.alerts()
+        let raised = stored.filter { $0.type == .raised }
+        let cleared = stored.filter { $0.type == .cleared }
+        XCTAssertGreaterThan(raised.count, 0, "a spike raised the alert")
+        XCTAssertGreaterThan(cleared.count, 0, "and it cleared once the spike ended")
+        XCTAssertEqual(Set(cleared.compactMap(\.raisedID)).isSubset(of: Set(raised.map(\.id))), true)
+
+        let lines = try subscription.waitForLines(count: stored.count, timeout: .seconds(30))
+        XCTAssertEqual(lines.filter { $0.contains("\"AlertRaised\"") }.count, raised.count)
+        XCTAssertEqual(lines.filter { $0.contains("\"AlertCleared\"") }.count, cleared.count)
+        XCTAssertTrue(lines[0].contains("\"AlertRaised\""), "the first event is a raise")
+    }
+}

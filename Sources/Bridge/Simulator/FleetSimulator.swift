@@ -40,6 +40,8 @@ public final class FleetSimulator: Sendable {
         let limit = configuration.count ?? Int.max
         var summary = Summary(published: 0, malformed: 0, outOfRange: 0, elapsedSeconds: 0)
         var lastProgress = start
+        var turn = 0
+        let virtualStart = configuration.start ?? clock()
         logger.info("simulating", metadata: [
             "devices": "\(fleet.devices.count)", "rate": configuration.rate > 0 ? "\(configuration.rate)/s" : "max",
             "qos": "\(configuration.qos)",
@@ -55,7 +57,7 @@ public final class FleetSimulator: Sendable {
                     continue
                 }
             }
-            for message in fleet.nextMessages(at: clock()) {
+            for message in fleet.nextMessages(at: eventTime(fleet: fleet, turn: turn, virtualStart: virtualStart, clock: clock)) {
                 try client.publish(topic: message.topic, payload: message.payload, qos: configuration.qos, retain: false)
                 summary.published += 1
                 switch message.kind {
@@ -65,6 +67,7 @@ public final class FleetSimulator: Sendable {
                 }
                 if summary.published >= limit { break outer }
             }
+            turn += 1
             if now - lastProgress > .seconds(10) {
                 lastProgress = now
                 logger.info("published", metadata: ["messages": "\(summary.published)"])
@@ -74,6 +77,12 @@ public final class FleetSimulator: Sendable {
         let elapsed = ContinuousClock.now - start
         summary.elapsedSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return summary
+    }
+
+    /// Wall-clock time, or with a `step` the virtual time of this turn's round of the fleet.
+    private func eventTime(fleet: SimulatedFleet, turn: Int, virtualStart: Int64, clock: @Sendable () -> Int64) -> Int64 {
+        guard let step = configuration.step else { return clock() }
+        return virtualStart + Int64(turn / max(1, fleet.devices.count)) * step
     }
 
     private static func sleep(until instant: ContinuousClock.Instant) {

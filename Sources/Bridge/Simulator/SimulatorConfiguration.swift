@@ -16,6 +16,11 @@ public struct SimulatorConfiguration: Sendable {
     public var malformedShare: Double = 0
     /// Only these device types (all when nil).
     public var types: [String]?
+    /// Virtual time: the event time of the first round (ms since the epoch). With `step`, history
+    /// is published as fast as `rate` allows instead of at the wall clock's pace.
+    public var start: Int64?
+    /// Virtual time: how far event time moves per round of the whole fleet (ms).
+    public var step: Int64?
 
     public init() {}
 }
