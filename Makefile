@@ -23,7 +23,7 @@ demo: release
 ## Unit and integration tests (integration tests start their own mosquitto on free loopback ports).
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --disable-swift-testing
 
 ## Benchmarks (not part of `make test`); results go to BENCHMARKS.md by hand.
 bench: bench-ingest

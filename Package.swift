@@ -40,6 +40,9 @@ let package = Package(
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
+        // Rules micro-benchmark (release mode; see Benchmarks/README.md).
+        .executableTarget(name: "rules-benchmark", dependencies: ["Rules", "Telemetry"], path: "Benchmarks/RulesBenchmark"),
+
         // Shared helpers for tests that run real processes (mosquitto, the daemon).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),

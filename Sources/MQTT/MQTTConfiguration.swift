@@ -23,8 +23,11 @@ public struct MQTTConfiguration: Sendable, CustomStringConvertible {
     /// MQTT 5 session expiry in seconds, sent with CONNECT when `cleanSession` is false.
     public var sessionExpiry: UInt32 = 7 * 24 * 3600
     /// MQTT 5 receive maximum: QoS 1/2 messages the broker may have unacknowledged in flight.
-    /// Large values allow large batches.
-    public var receiveMaximum: Int = 1000
+    ///
+    /// Well above the batch size, so the broker keeps sending while a batch is committed (with
+    /// acknowledge-after-commit, a window equal to the batch size idles the broker during every
+    /// commit). Unread messages wait in the socket and the broker, not in our memory.
+    public var receiveMaximum: Int = 20_000
     /// Our own QoS 1/2 publishes in flight at once (the broker may lower it).
     public var maxInflightOut: Int = 100
     /// Publishes not yet completed above which `publish` blocks callers other than the handler.

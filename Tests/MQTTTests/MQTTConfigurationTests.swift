@@ -61,7 +61,7 @@ final class MQTTConfigurationTests: XCTestCase {
         XCTAssertEqual(configuration.keepAlive, 30)
         XCTAssertFalse(configuration.cleanSession)
         XCTAssertEqual(configuration.sessionExpiry, 7 * 24 * 3600)
-        XCTAssertEqual(configuration.receiveMaximum, 1000)
+        XCTAssertEqual(configuration.receiveMaximum, 20_000)
         XCTAssertEqual(configuration.maxBatch, 1000)
         XCTAssertEqual(configuration.maxBatchDelay, .milliseconds(50))
         XCTAssertEqual(configuration.connectTimeout, .seconds(10))
