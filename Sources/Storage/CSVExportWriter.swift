@@ -1,4 +1,5 @@
 import Foundation
+import Telemetry
 
 /// Writes rows as CSV: header `device,metric,timestamp,value,unit,labels`, timestamps in ISO 8601
 /// UTC with milliseconds, values in their shortest round-trip form, an empty `unit` when none,
@@ -29,7 +30,7 @@ public final class CSVExportWriter: ExportRowWriter {
         output.buffer.append(UInt8(ascii: ","))
         Self.appendField(row.metric, to: &output.buffer)
         output.buffer.append(UInt8(ascii: ","))
-        ISO8601Milliseconds.append(row.timestamp, to: &output.buffer)
+        ISO8601Timestamp.append(row.timestamp, to: &output.buffer)
         output.buffer.append(UInt8(ascii: ","))
         JSONText.appendShortest(row.value, to: &output.buffer)
         output.buffer.append(UInt8(ascii: ","))

@@ -1,4 +1,5 @@
 import Foundation
+import Telemetry
 
 /// Writes rows as JSON Lines, one object per line:
 /// `{"device":"gh-07","type":"climate-sensor","metric":"temperature","timestamp":"2026-11-23T10:15:00.000Z","value":21.5,"unit":"°C","labels":{"site":"north"}}`.
@@ -50,7 +51,7 @@ public final class JSONLinesExportWriter: ExportRowWriter {
             lastLabels = row.labels
         }
         output.buffer.append(contentsOf: prefix)
-        ISO8601Milliseconds.append(row.timestamp, to: &output.buffer)
+        ISO8601Timestamp.append(row.timestamp, to: &output.buffer)
         output.buffer.append(contentsOf: #"","value":"#.utf8)
         JSONText.appendNumber(row.value, to: &output.buffer)
         output.buffer.append(contentsOf: suffix)

@@ -128,31 +128,6 @@ public enum TimestampParser {
 
     /// `2026-11-23T10:15:00Z`, or with `.123` when the time has milliseconds.
     public static func iso8601(milliseconds: Int64) -> String {
-        let millisecond = Int(((milliseconds % 1_000) + 1_000) % 1_000)
-        let totalSeconds = (milliseconds - Int64(millisecond)) / 1_000
-        var days = Int(totalSeconds / 86_400)
-        var secondOfDay = Int(totalSeconds % 86_400)
-        if secondOfDay < 0 {
-            secondOfDay += 86_400
-            days -= 1
-        }
-        // civil_from_days
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        var text = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3_600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))"
-        if millisecond != 0 { text += ".\(pad(millisecond, 3))" }
-        return text + "Z"
+        ISO8601Timestamp.string(milliseconds, fraction: .whenNonZero)
     }
 }

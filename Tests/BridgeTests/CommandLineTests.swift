@@ -34,6 +34,31 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("\(file):3:9:"), result.stderr)
     }
 
+    /// The shipped rules and their tests agree with the shipped catalog (not a test fixture of it).
+    func testShippedRuleTestsPassAgainstTheShippedCatalog() throws {
+        let rules = URL(fileURLWithPath: BridgeProcess.devicesDirectory).deletingLastPathComponent()
+            .appendingPathComponent("Rules").path
+        let check = try BridgeProcess.command(["rules", "check", rules, "--devices", BridgeProcess.devicesDirectory],
+                                              directory: directory, name: "rules-check")
+        XCTAssertEqual(check.status, 0, check.stderr)
+        let test = try BridgeProcess.command(["rules", "test", rules, "--devices", BridgeProcess.devicesDirectory],
+                                             directory: directory, name: "rules-test")
+        XCTAssertEqual(test.status, 0, test.stdout + test.stderr)
+        XCTAssertTrue(test.stdout.contains(" 0 failed"), test.stdout)
+    }
+
+    func testRulesCheckPointsAtTheTokenAndExitsTwo() throws {
+        let rules = directory.file("rules")
+        try FileManager.default.createDirectory(atPath: rules, withIntermediateDirectories: true)
+        try "rules:\n  - alert: Hot\n    devices: climate-sensor\n    when: avg(temprature, 5m) > 30\n"
+            .write(toFile: rules + "/hot.yaml", atomically: true, encoding: .utf8)
+        let result = try BridgeProcess.command(["rules", "check", rules, "--devices", BridgeProcess.devicesDirectory],
+                                               directory: directory, name: "rules-bad")
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.stderr.contains("\(rules)/hot.yaml:4:15: unknown metric 'temprature'"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("did you mean 'temperature'?"), result.stderr)
+    }
+
     func testBadFlagValueExitsTwoAndNamesTheFlag() throws {
         let result = try BridgeProcess.command(
             ["run", "--batch-size", "zero", "--devices", BridgeProcess.devicesDirectory],

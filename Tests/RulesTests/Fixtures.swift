@@ -4,7 +4,7 @@ import Telemetry
 
 /// The device types the shipped rules run against.
 let fleetSchema = RuleSchema(types: [
-    .init(name: "climate-sensor", metrics: ["temperature", "humidity", "battery"], labels: ["site"], interval: 10_000),
+    .init(name: "climate-sensor", metrics: ["temperature", "humidity", "battery"], labels: ["site"], interval: 30_000),
     .init(name: "zigbee-sensor", metrics: ["temperature", "humidity", "battery", "linkquality", "contact"]),
     .init(name: "plain-value-sensor", metrics: ["temperature", "humidity", "co2"], labels: ["room"]),
     .init(name: "energy-meter", metrics: ["power", "energy", "voltage", "current"], labels: ["site"]),

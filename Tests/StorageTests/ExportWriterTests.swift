@@ -1,5 +1,6 @@
 import Foundation
 @testable import Storage
+import Telemetry
 import XCTest
 
 final class ExportWriterTests: XCTestCase {
@@ -61,15 +62,15 @@ final class ExportWriterTests: XCTestCase {
     }
 
     func testTimestampsAreISO8601UTCWithMilliseconds() {
-        XCTAssertEqual(ISO8601Milliseconds.string(0), "1970-01-01T00:00:00.000Z")
-        XCTAssertEqual(ISO8601Milliseconds.string(1_795_429_500_123), "2026-11-23T10:25:00.123Z")
-        XCTAssertEqual(ISO8601Milliseconds.string(951_782_400_000), "2000-02-29T00:00:00.000Z")
-        XCTAssertEqual(ISO8601Milliseconds.string(-1), "1969-12-31T23:59:59.999Z")
-        XCTAssertEqual(ISO8601Milliseconds.string(253_402_300_799_999), "9999-12-31T23:59:59.999Z")
+        XCTAssertEqual(ISO8601Timestamp.string(0), "1970-01-01T00:00:00.000Z")
+        XCTAssertEqual(ISO8601Timestamp.string(1_795_429_500_123), "2026-11-23T10:25:00.123Z")
+        XCTAssertEqual(ISO8601Timestamp.string(951_782_400_000), "2000-02-29T00:00:00.000Z")
+        XCTAssertEqual(ISO8601Timestamp.string(-1), "1969-12-31T23:59:59.999Z")
+        XCTAssertEqual(ISO8601Timestamp.string(253_402_300_799_999), "9999-12-31T23:59:59.999Z")
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         for ms in stride(from: Int64(-5_000_000_000_000), to: 5_000_000_000_000, by: 86_399_937_123) {
-            XCTAssertEqual(ISO8601Milliseconds.string(ms), formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000)))
+            XCTAssertEqual(ISO8601Timestamp.string(ms), formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000)))
         }
     }
 

@@ -1,7 +1,16 @@
-/// Formats epoch milliseconds as ISO 8601 UTC with milliseconds (`2026-11-23T10:15:00.000Z`),
-/// by arithmetic on the proleptic Gregorian calendar: no formatter, no allocation.
-enum ISO8601Milliseconds {
-    static func append(_ milliseconds: Int64, to output: inout [UInt8]) {
+/// Formats epoch milliseconds as ISO 8601 UTC (`2026-11-23T10:15:00.000Z`) by arithmetic on the
+/// proleptic Gregorian calendar: no formatter, no allocation beyond the output. The one formatter
+/// every module uses (exports, alert events, command output).
+public enum ISO8601Timestamp {
+    /// When the fractional seconds are written.
+    public enum Fraction: Sendable {
+        /// Always `.SSS` (exports: fixed width, sorts as text).
+        case always
+        /// Only when the time has milliseconds (`2026-11-23T10:15:00Z`, as in events).
+        case whenNonZero
+    }
+
+    public static func append(_ milliseconds: Int64, to output: inout [UInt8], fraction: Fraction = .always) {
         let msPerDay: Int64 = 86_400_000
         var days = milliseconds / msPerDay
         var msOfDay = milliseconds % msPerDay
@@ -22,14 +31,17 @@ enum ISO8601Milliseconds {
         appendPadded(UInt64(msOfDay / 60_000 % 60), width: 2, to: &output)
         output.append(UInt8(ascii: ":"))
         appendPadded(UInt64(msOfDay / 1000 % 60), width: 2, to: &output)
-        output.append(UInt8(ascii: "."))
-        appendPadded(UInt64(msOfDay % 1000), width: 3, to: &output)
+        if fraction == .always || msOfDay % 1000 != 0 {
+            output.append(UInt8(ascii: "."))
+            appendPadded(UInt64(msOfDay % 1000), width: 3, to: &output)
+        }
         output.append(UInt8(ascii: "Z"))
     }
 
-    static func string(_ milliseconds: Int64) -> String {
+    public static func string(_ milliseconds: Int64, fraction: Fraction = .always) -> String {
         var bytes: [UInt8] = []
-        append(milliseconds, to: &bytes)
+        bytes.reserveCapacity(24)
+        append(milliseconds, to: &bytes, fraction: fraction)
         return String(decoding: bytes, as: UTF8.self)
     }
 
