@@ -1,0 +1,135 @@
+import Rules
+import Storage
+import Telemetry
+
+/// Replays the stored readings through rule sets with the daemon's engine, on a virtual clock.
+///
+/// The log is read device by device, each device in event-time order, and every rule set gets
+/// its own engine per device (rules keep state per device, so this changes nothing but keeps
+/// memory bounded by one device's engine state, not by the range). Before each reading the
+/// clock advances through the gap since the previous one (see `ReplayLane`); after a device's
+/// last reading it advances to the end of the range, so trailing `for` timers and silences fire.
+///
+/// With a `from`, the readings of the rule sets' lookback before it rebuild windows and timers
+/// without emitting anything, and (when `restoresFiring`) the alerts the log says were firing
+/// just before `from` are restored, as on a daemon restart. Only events in `[from, to)` are
+/// returned. Deterministic: the same log, scope, rules and seed give the same events and ids.
+public struct Replayer: Sendable {
+    public let store: TelemetryStore
+    public var scope: ReplayScope
+    public var seed: UInt64
+    public var restoresFiring: Bool
+
+    public init(store: TelemetryStore, scope: ReplayScope = ReplayScope(), seed: UInt64 = 0, restoresFiring: Bool = true) {
+        self.store = store
+        self.scope = scope
+        self.seed = seed
+        self.restoresFiring = restoresFiring
+    }
+
+    /// Runs every rule set over the same readings in one pass; calls `body` once per device
+    /// (in the store's device order) with that device's events per rule set.
+    /// - Returns: how many readings were replayed (lookback included).
+    @discardableResult
+    public func run(_ ruleSets: [RuleSet], _ body: (DeviceReplay) throws -> Void) throws -> Int {
+        let devices = try storedDevices()
+        guard !devices.isEmpty else { return 0 }
+        let end: Int64
+        if let to = scope.to {
+            end = to - 1
+        } else {
+            let latest: [String: Int64]
+            do { latest = try store.latestTimestamps() } catch { throw ReplayError.storage(error) }
+            guard let last = latest.filter({ devices[$0.key] != nil }).values.max() else { return 0 }
+            end = last
+        }
+        let lookback = ruleSets.map(\.lookback).max() ?? 0
+        let start = scope.from.map { $0 - lookback }
+        let restored = try firingBefore(scope.from)
+        let generator = ReplayIDGenerator(seed: seed)
+        let templates = ruleSets.map { RuleEngine(rules: $0, idGenerator: generator) }
+        let timeDriven = ruleSets.map(Self.dependsOnTime)
+
+        var lanes: [ReplayLane] = []
+        var current: Device?
+        var events: [[AlertEvent]] = []
+
+        func open(_ device: Device) {
+            lanes = templates.indices.map { index in
+                var template = templates[index]
+                if let from = scope.from {
+                    template.restoreFiring(restored[device.id] ?? [], warmUpUntil: from - 1)
+                }
+                return ReplayLane(template: template, timeDriven: timeDriven[index], rangeStart: scope.from)
+            }
+            events = Array(repeating: [], count: templates.count)
+            current = device
+        }
+
+        func close() throws {
+            guard let device = current else { return }
+            for index in lanes.indices {
+                lanes[index].finish(at: end, device: device.id, into: &events[index])
+            }
+            try body(DeviceReplay(device: device.id, events: events.map { $0.filter { scope.contains($0.at) } }))
+            current = nil
+        }
+
+        let selection = scope.devices.flatMap { $0.isEmpty ? nil : $0 }
+            ?? (scope.types.map { _ in Array(devices.keys).sorted() })
+        let count: Int
+        do {
+            count = try store.forEachReadingByDevice(from: start, to: end + 1, devices: selection) { reading in
+                if current?.id != reading.device {
+                    try close()
+                    guard let device = devices[reading.device] else { return }
+                    open(device)
+                }
+                guard let device = current else { return }
+                for index in lanes.indices {
+                    lanes[index].feed(reading, device: device, into: &events[index])
+                }
+            }
+            try close()
+        } catch let error as StorageError {
+            throw ReplayError.storage(error)
+        }
+        return count
+    }
+
+    /// The events of one rule set over the scope, in device then event-time order.
+    public func events(_ rules: RuleSet) throws -> [AlertEvent] {
+        var all: [AlertEvent] = []
+        try run([rules]) { all += $0.events[0] }
+        return all
+    }
+
+    /// The devices in scope, by id, as the store knows them (latest type and labels).
+    func storedDevices() throws -> [String: Device] {
+        let stored: [StoredDevice]
+        do { stored = try store.devices() } catch { throw ReplayError.storage(error) }
+        var devices: [String: Device] = [:]
+        for device in stored where scope.selects(device: device.id, type: device.type) {
+            devices[device.id] = Device(id: device.id, type: device.type, labels: device.labels)
+        }
+        return devices
+    }
+
+    /// Alerts firing just before `from` by the stored log, per device.
+    private func firingBefore(_ from: Int64?) throws -> [String: [AlertRaised]] {
+        guard restoresFiring, let from else { return [:] }
+        let records: [AlertRecord]
+        do { records = try store.firingAlerts(at: from - 1) } catch { throw ReplayError.storage(error) }
+        var result: [String: [AlertRaised]] = [:]
+        for record in records {
+            guard case .raised(let raised)? = try? AlertEvent(json: record.event) else { continue }
+            result[raised.device, default: []].append(raised)
+        }
+        return result
+    }
+
+    /// Whether any rule reads `silent()` or `age()`, whose results change with time alone.
+    static func dependsOnTime(_ rules: RuleSet) -> Bool {
+        rules.rules.contains { $0.canonicalText.contains("silent(") || $0.canonicalText.contains("age(") }
+    }
+}

@@ -1,0 +1,241 @@
+import ArgumentParser
+import Bridge
+import Foundation
+import Rules
+import Storage
+import Telemetry
+
+struct ReplayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Run stored readings through rules (the daemon's engine, event time) and print the alerts.",
+        discussion: """
+            --diff alone (or with --rules naming the configured rules) compares the replayed alerts with \
+            those the daemon stored for the same range. --rules DRAFT --diff compares a draft rule set with \
+            the current one (--baseline, default the configured rules) over the same history. With --diff the exit code is 0 when identical and 1 \
+            when they differ.
+            """
+    )
+
+    @Option(help: "Configuration file (YAML). Default: ./bridge.yaml when it exists. Env: TELEMETRY_BRIDGE_CONFIG.")
+    var config: String?
+
+    @Option(help: "SQLite database file. Default: the configured one, else ./telemetry.sqlite.")
+    var db: String?
+
+    @Option(help: "Device catalog directory. Default: the configured one, else ./Devices.")
+    var devices: String?
+
+    @Option(help: "Rule directory to replay. Default: the configured rules, else ./Rules.")
+    var rules: String?
+
+    @Option(help: "With --rules and --diff: the current rules to compare against. Default: the configured rules, else ./Rules.")
+    var baseline: String?
+
+    @Option(help: "From this time, inclusive: ISO 8601 (2026-11-23T10:00:00Z), epoch ms, or relative (-24h).")
+    var from: String?
+
+    @Option(help: "Up to this time, exclusive: ISO 8601, epoch ms, or relative (-1h, now). Default: the latest stored reading.")
+    var to: String?
+
+    @Option(help: "Device id or glob (gh-*). Repeatable.")
+    var device: [String] = []
+
+    @Option(help: "Device type. Repeatable.")
+    var type: [String] = []
+
+    @Option(help: "table, jsonl or csv.")
+    var format: ReplayFormat = .table
+
+    @Flag(help: "Compare with the stored live alerts, or with --rules given, a draft with the current rules. Exit 1 on differences.")
+    var diff = false
+
+    @Option(help: "With --diff, ignore events moved by at most this much (e.g. 1s). Default: 1s against the live log (the daemon's clock ticks once a second), 0 between rule sets.")
+    var tolerance: String?
+
+    @Option(help: "Seed of the replayed event ids (the same seed gives the same ids).")
+    var seed: UInt64 = 0
+
+    func run() throws {
+        let settings = try Settings(config: config, flags: ["db": db, "devices": devices, "rules": rules])
+        let configuredRules = settings.value("rules") ?? "./Rules"
+        let database = settings.value("db") ?? "./telemetry.sqlite"
+        let now = WallClock.milliseconds()
+        var scope = ReplayScope(devices: device.isEmpty ? nil : device, types: type.isEmpty ? nil : Set(type))
+        do {
+            scope.from = try from.map { try TimeArgument.parse($0, option: "from", now: now) }
+            scope.to = try to.map { try TimeArgument.parse($0, option: "to", now: now) }
+        } catch {
+            throw CommandFailure.exit("\(error)", code: 2)
+        }
+        if let from = scope.from, let to = scope.to, to <= from {
+            throw CommandFailure.exit("--to must be after --from", code: 2)
+        }
+        // A draft is a rule directory other than the current one; --rules naming the configured
+        // directory (or --diff alone) compares with the live log.
+        let currentRules = baseline ?? configuredRules
+        let whatIf = diff && rules.map { Self.samePath($0, currentRules) == false } ?? false
+        let toleranceMs: Int64
+        if let tolerance {
+            guard let parsed = tolerance == "0" ? 0 : DurationParser.milliseconds(tolerance) else {
+                throw CommandFailure.exit("invalid --tolerance '\(tolerance)': expected a duration such as 1s or 0", code: 2)
+            }
+            toleranceMs = parsed
+        } else {
+            toleranceMs = diff && !whatIf ? 1000 : 0
+        }
+        if baseline != nil, !whatIf {
+            throw CommandFailure.exit("--baseline needs --diff and --rules naming another directory", code: 2)
+        }
+        guard FileManager.default.fileExists(atPath: database) else {
+            throw CommandFailure.exit("\(database): no such database", code: 2)
+        }
+        let schema = try Self.schema(directory: settings.value("devices") ?? "./Devices")
+        let candidate = try Self.ruleSet(directory: rules ?? configuredRules, schema: schema)
+        let current = whatIf ? try Self.ruleSet(directory: currentRules, schema: schema) : nil
+
+        let output = OutputBuffer()
+        let colour = isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        do {
+            let store = try TelemetryStore(path: database)
+            let replayer = Replayer(store: store, scope: scope, seed: seed)
+            let identical: Bool
+            if let current {
+                identical = try Self.compare(replayer, current: current, draft: candidate, tolerance: toleranceMs,
+                                             format: format, colour: colour, output: output)
+            } else if diff {
+                identical = try Self.compareWithLive(replayer, rules: candidate, tolerance: toleranceMs,
+                                                     format: format, colour: colour, output: output)
+            } else {
+                let devices = try store.devices().map(\.id)
+                let formatter = ReplayEventFormatter(format: format, rules: candidate, devices: devices, colour: colour)
+                if let header = formatter.header { try output.line(header) }
+                try replayer.run([candidate]) { replay in
+                    for event in replay.events[0] { try output.line(formatter.line(for: event)) }
+                }
+                identical = true
+            }
+            try output.flush()
+            if !identical { throw ExitCode(1) }
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            try? output.flush()
+            throw CommandFailure.exit("\(error)", code: 1)
+        }
+    }
+
+    /// Draft against current rules over the same readings, in one pass.
+    private static func compare(
+        _ replayer: Replayer, current: RuleSet, draft: RuleSet, tolerance: Int64, format: ReplayFormat, colour: Bool,
+        output: OutputBuffer
+    ) throws -> Bool {
+        var comparison = AlertComparison(tolerance: tolerance)
+        for rule in current.rules + draft.rules { comparison.register(alert: rule.name) }
+        let formatter = DifferenceFormatter(format: format, baselineName: "current", candidateName: "draft", colour: colour)
+        if let header = formatter.header { try output.line(header) }
+        try replayer.run([current, draft]) { replay in
+            let differences = comparison.compare(baseline: replay.events[0].map(ComparedEvent.init),
+                                                 candidate: replay.events[1].map(ComparedEvent.init))
+            for difference in differences { try output.line(formatter.line(for: difference)) }
+        }
+        for line in formatter.summary(comparison) { try output.line(line) }
+        return comparison.isIdentical
+    }
+
+    /// The replay against the alerts the daemon stored for the same range and devices.
+    private static func compareWithLive(
+        _ replayer: Replayer, rules: RuleSet, tolerance: Int64, format: ReplayFormat, colour: Bool, output: OutputBuffer
+    ) throws -> Bool {
+        let scope = replayer.scope
+        let types = Dictionary(try replayer.store.devices().map { ($0.id, $0.type) }, uniquingKeysWith: { a, _ in a })
+        var live: [String: [ComparedEvent]] = [:]
+        for record in try replayer.store.alerts(filter: AlertFilter(from: scope.from, to: scope.to, devices: scope.devices))
+        where scope.types.map({ $0.isEmpty || $0.contains(types[record.device] ?? "") }) ?? true {
+            live[record.device, default: []].append(ComparedEvent(record))
+        }
+        var comparison = AlertComparison(tolerance: tolerance)
+        for rule in rules.rules { comparison.register(alert: rule.name) }
+        let formatter = DifferenceFormatter(format: format, baselineName: "live", candidateName: "replay", colour: colour)
+        if let header = formatter.header { try output.line(header) }
+        try replayer.run([rules]) { replay in
+            let differences = comparison.compare(baseline: live.removeValue(forKey: replay.device) ?? [],
+                                                 candidate: replay.events[0].map(ComparedEvent.init))
+            for difference in differences { try output.line(formatter.line(for: difference)) }
+        }
+        for device in live.keys.sorted() {
+            for difference in comparison.compare(baseline: live[device] ?? [], candidate: []) {
+                try output.line(formatter.line(for: difference))
+            }
+        }
+        for line in formatter.summary(comparison) { try output.line(line) }
+        return comparison.isIdentical
+    }
+
+    private static func samePath(_ a: String, _ b: String) -> Bool {
+        URL(fileURLWithPath: a).standardizedFileURL.resolvingSymlinksInPath().path
+            == URL(fileURLWithPath: b).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+
+    private static func schema(directory: String) throws -> RuleSchema {
+        do {
+            return RuleSchema(catalog: try DeviceCatalog.load(directory: directory))
+        } catch {
+            for diagnostic in error.diagnostics { printError(diagnostic.description) }
+            throw ExitCode(2)
+        }
+    }
+
+    private static func ruleSet(directory: String, schema: RuleSchema) throws -> RuleSet {
+        do {
+            return try RuleSet.load(directory: directory, schema: schema)
+        } catch {
+            for diagnostic in error.diagnostics { printError(diagnostic.description) }
+            printError("\(error.diagnostics.count) error(s) in \(directory)")
+            throw ExitCode(2)
+        }
+    }
+}
+
+extension ReplayFormat: ExpressibleByArgument {}
+
+/// The settings replay shares with the daemon (`db`, `devices`, `rules`): flags, then
+/// `TELEMETRY_BRIDGE_*` variables, then the configuration file.
+private struct Settings {
+    let values: ConfigurationValues
+
+    init(config: String?, flags: [String: String?]) throws {
+        let environment = ProcessInfo.processInfo.environment
+        let explicitFile = config ?? environment[ConfigurationValues.environmentPrefix + "CONFIG"]
+        let path = explicitFile ?? (FileManager.default.fileExists(atPath: "bridge.yaml") ? "bridge.yaml" : nil)
+        do {
+            let file = try path.map {
+                try ConfigurationValues.loadFile(path: $0, knownSettings: BridgeConfiguration.settingNames)
+            } ?? [:]
+            values = ConfigurationValues(flags: flags.compactMapValues { $0 }, environment: environment, file: file)
+        } catch let error as ConfigurationError {
+            throw CommandFailure.exit(BridgeError.configuration(error))
+        }
+    }
+
+    func value(_ setting: String) -> String? {
+        values.value(setting)?.value
+    }
+}
+
+/// Buffers standard output into large writes.
+private final class OutputBuffer {
+    private var bytes: [UInt8] = []
+
+    func line(_ text: String) throws {
+        bytes.append(contentsOf: text.utf8)
+        bytes.append(10)
+        if bytes.count >= 1 << 16 { try flush() }
+    }
+
+    func flush() throws {
+        guard !bytes.isEmpty else { return }
+        try FileHandle.standardOutput.write(contentsOf: bytes)
+        bytes.removeAll(keepingCapacity: true)
+    }
+}

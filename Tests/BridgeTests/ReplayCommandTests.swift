@@ -1,0 +1,106 @@
+@testable import Bridge
+import Foundation
+import Rules
+import Storage
+import XCTest
+
+/// `telemetry-bridge replay` as a process: output formats, what-if exit codes, bad flags.
+final class ReplayCommandTests: XCTestCase {
+    private var fixture: ReplayFixture!
+
+    override func setUpWithError() throws {
+        fixture = try ReplayFixture()
+        try fixture.standardHistory()
+    }
+
+    override func tearDown() {
+        fixture.remove()
+    }
+
+    private func replay(_ arguments: [String], rules: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+        let rulesDirectory = try rules ?? fixture.rulesDirectory()
+        return try BridgeProcess.command(
+            ["replay", "--db", fixture.database, "--devices", BridgeProcess.devicesDirectory, "--rules", rulesDirectory]
+                + arguments, directory: fixture.directory, name: "replay-\(UUID().uuidString.prefix(8))")
+    }
+
+    private func lines(_ text: String) -> [String] {
+        text.split(separator: "\n").map(String.init)
+    }
+
+    func testJSONLinesAreTheEventJSONTheDaemonPublishes() throws {
+        let result = try replay(["--format", "jsonl", "--seed", "9"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let expected = try Replayer(store: fixture.store, seed: 9).events(fixture.ruleSet())
+        XCTAssertEqual(lines(result.stdout), expected.map(\.json))
+        let parsed = try lines(result.stdout).map { try AlertEvent(json: $0) }
+        XCTAssertEqual(parsed, expected)
+    }
+
+    func testCSVHasOneRowPerEvent() throws {
+        let result = try replay(["--format", "csv", "--device", "gh-*"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(lines(result.stdout), [
+            "type,alert,device,at,value,severity,message",
+            "AlertRaised,TooHot,gh-01,2027-01-15T08:04:00Z,35,critical,gh-01 (north) at 35 °C",
+            "AlertCleared,TooHot,gh-01,2027-01-15T08:05:00Z,27.5,critical,",
+        ])
+    }
+
+    func testTableIsAlignedAndUncolouredOffATerminal() throws {
+        let result = try replay(["--type", "plain-value-sensor", "--from", "2027-01-15T08:00:00Z", "--to", "2027-01-15T08:10:00Z"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let table = lines(result.stdout)
+        XCTAssertEqual(table.count, 3, result.stdout)
+        XCTAssertTrue(table[0].hasPrefix("TIME"), table[0])
+        // Grouped by device, each in event-time order.
+        XCTAssertTrue(table[1].hasPrefix("2027-01-15T08:06:00Z") && table[1].contains("q-01"), table[1])
+        XCTAssertTrue(table[2].hasPrefix("2027-01-15T08:05:00Z") && table[2].contains("q-02"), table[2])
+        let alertColumn = table[0].range(of: "ALERT").map { table[0].distance(from: table[0].startIndex, to: $0.lowerBound) }
+        for row in table.dropFirst() {
+            XCTAssertEqual(row.range(of: "Quiet").map { row.distance(from: row.startIndex, to: $0.lowerBound) }, alertColumn)
+        }
+        XCTAssertFalse(result.stdout.contains("\u{1B}["), "no colour when stdout is not a terminal")
+    }
+
+    func testDraftThatDiffersExitsOneWithASummaryPerRule() throws {
+        let draft = try fixture.rulesDirectory(ReplayFixture.rules.replacingOccurrences(of: "for: 2m", with: "for: 150s"),
+                                               name: "draft")
+        let current = try fixture.rulesDirectory()
+        let result = try replay(["--baseline", current, "--diff"], rules: draft)
+        XCTAssertEqual(result.status, 1, result.stderr)
+        let output = lines(result.stdout)
+        XCTAssertEqual(output.first, "~ 2027-01-15T08:04:00Z      AlertRaised   TooHot  gh-01  moved +30s to 2027-01-15T08:04:30Z")
+        XCTAssertTrue(output.contains { $0.hasPrefix("TooHot") && $0.hasSuffix("      2        2        0        0        1") },
+                      result.stdout)
+        XCTAssertEqual(output.last, "current vs draft: 1 difference(s)")
+    }
+
+    func testIdenticalDraftExitsZero() throws {
+        let draft = try fixture.rulesDirectory(name: "draft")
+        let result = try replay(["--baseline", fixture.rulesDirectory(), "--diff", "--format", "jsonl"], rules: draft)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(lines(result.stdout), [
+            #"{"summary":{"alert":"Quiet","current":3,"draft":3,"added":0,"removed":0,"moved":0}}"#,
+            #"{"summary":{"alert":"TooHot","current":2,"draft":2,"added":0,"removed":0,"moved":0}}"#,
+        ])
+    }
+
+    func testBadFlagsAndFilesExitTwo() throws {
+        let broken = try fixture.rulesDirectory("rules:\n  - alert: Broken\n    when: avg(temprature, 5m) > 1\n", name: "broken")
+        let cases: [([String], String?)] = [
+            (["--format", "xml"], nil),
+            (["--from", "yesterday"], nil),
+            (["--from", "-1h", "--to", "-2h"], nil),
+            (["--tolerance", "soon", "--diff"], nil),
+            (["--baseline", "x"], nil),
+            (["--db", fixture.directory.file("missing.sqlite")], nil),
+            ([], broken),
+        ]
+        for (arguments, rules) in cases {
+            let result = try replay(arguments, rules: rules)
+            XCTAssertEqual(result.status, 2, "\(arguments): \(result.stderr)")
+            XCTAssertEqual(result.stdout, "", "\(arguments)")
+        }
+    }
+}
