@@ -17,8 +17,11 @@ cleanup() {
     trap - INT TERM EXIT
     echo
     echo "stopping: simulator, bridge (commits what it holds), broker"
-    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    # In order: simulator, bridge (waited for: it commits what it holds), broker.
+    for pid in "${pids[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
     echo "data kept in $(pwd)/telemetry.sqlite"
 }
 trap cleanup INT TERM EXIT
@@ -42,9 +45,11 @@ persistence_location $(pwd)/$demo_dir/mosquitto/
 # Keep every QoS 1 message for a persistent session that is away, and let batches be large.
 max_queued_messages 0
 max_inflight_messages 1000
-log_dest file $(pwd)/$demo_dir/mosquitto.log
+log_dest stderr
 CONF
-    "$mosquitto_bin" -c "$demo_dir/mosquitto.conf" &
+    # Started as root, mosquitto would switch to its own user, who cannot write in this tree.
+    [ "$(id -u)" -eq 0 ] && echo "user root" >> "$demo_dir/mosquitto.conf"
+    "$mosquitto_bin" -c "$demo_dir/mosquitto.conf" 2> "$demo_dir/mosquitto.log" &
     pids+=($!)
     for _ in $(seq 1 100); do port_open 127.0.0.1 "$port" && break; sleep 0.1; done
     broker=mqtt://127.0.0.1:$port
@@ -52,8 +57,10 @@ CONF
 fi
 
 "$bin" devices check ./Devices
-"$bin" run --broker "$broker" --client-id telemetry-bridge-demo --db ./telemetry.sqlite 2> >(tee "$demo_dir/bridge.log" >&2) &
-pids=("$!" "${pids[@]}")
+"$bin" run --broker "$broker" --client-id telemetry-bridge-demo --db ./telemetry.sqlite 2> "$demo_dir/bridge.log" &
+bridge_pid=$!
+pids=("$bridge_pid" "${pids[@]}")
+tail -n +1 -f --pid="$bridge_pid" "$demo_dir/bridge.log" >&2 &
 "$bin" simulate --broker "$broker" --rate 20 --devices-per-type 5 --anomalies --malformed 0.02 \
     2> "$demo_dir/simulator.log" &
 pids=("$!" "${pids[@]}")
@@ -63,11 +70,13 @@ cat <<INFO
 telemetry-bridge demo is running.
   readings and dead letters -> $(pwd)/telemetry.sqlite (SQLite, WAL)
   bridge log                -> $demo_dir/bridge.log (a summary line every 10 s)
+  alert events              -> MQTT alerts/# and the alerts table (rules in ./Rules)
   simulator                 -> 20 messages/s from 20 devices, with anomalies and 2 % bad messages
 Look at it from another terminal:
   $bin export --from -5m | tail
-  mosquitto_sub -h 127.0.0.1 -p ${broker##*:} -t 'greenhouse/#' -v
+  $bin replay --from -1h
+  mosquitto_sub -h 127.0.0.1 -p ${broker##*:} -t 'alerts/#' -v
 Press Ctrl-C to stop (the bridge commits everything it holds before it exits).
 
 INFO
-wait "${pids[0]}"
+wait "$bridge_pid"

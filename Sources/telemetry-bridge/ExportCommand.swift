@@ -12,10 +12,10 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "SQLite database file.")
     var db: String = "./telemetry.sqlite"
 
-    @Option(help: "From this time, inclusive: ISO 8601 (2026-11-23T10:00:00Z) or relative (-24h).")
+    @Option(parsing: .unconditional, help: "From this time, inclusive: ISO 8601 (2026-11-23T10:00:00Z) or relative (-24h).")
     var from: String?
 
-    @Option(help: "Up to this time, exclusive: ISO 8601 or relative (-1h, now).")
+    @Option(parsing: .unconditional, help: "Up to this time, exclusive: ISO 8601 or relative (-1h, now).")
     var to: String?
 
     @Option(help: "Device id or glob (gh-*). Repeatable.")

@@ -32,10 +32,10 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "With --rules and --diff: the current rules to compare against. Default: the configured rules, else ./Rules.")
     var baseline: String?
 
-    @Option(help: "From this time, inclusive: ISO 8601 (2026-11-23T10:00:00Z), epoch ms, or relative (-24h).")
+    @Option(parsing: .unconditional, help: "From this time, inclusive: ISO 8601 (2026-11-23T10:00:00Z), epoch ms, or relative (-24h).")
     var from: String?
 
-    @Option(help: "Up to this time, exclusive: ISO 8601, epoch ms, or relative (-1h, now). Default: the latest stored reading.")
+    @Option(parsing: .unconditional, help: "Up to this time, exclusive: ISO 8601, epoch ms, or relative (-1h, now). Default: the latest stored reading.")
     var to: String?
 
     @Option(help: "Device id or glob (gh-*). Repeatable.")

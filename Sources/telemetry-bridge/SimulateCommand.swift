@@ -40,7 +40,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .customLong("type"), help: "Only simulate this device type (repeatable).")
     var types: [String] = []
 
-    @Option(help: "Virtual time: event time of the first sample (ISO 8601, epoch ms, now, or relative such as -24h).")
+    @Option(parsing: .unconditional, help: "Virtual time: event time of the first sample (ISO 8601, epoch ms, now, or relative such as -24h).")
     var start: String?
 
     @Option(help: "Virtual time: event time advance per round of the fleet (e.g. 10s). Publishes history as fast as --rate allows.")

@@ -105,6 +105,22 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(object["labels"] as? [String: String], ["room": "kitchen"])
     }
 
+    func testExportAcceptsRelativeTimesAsOptionValues() throws {
+        let database = directory.file("relative.sqlite")
+        let store = try TelemetryStore(path: database)
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        _ = try store.write(IngestBatch(
+            devices: [Device(id: "gh-01", type: "climate-sensor")],
+            readings: [Reading(device: "gh-01", metric: "temperature", timestamp: now - 120_000, value: 1),
+                       Reading(device: "gh-01", metric: "temperature", timestamp: now - 30_000, value: 2)],
+            observedAt: now))
+        let result = try BridgeProcess.command(["export", "--db", database, "--from", "-1m", "--to", "now"],
+                                               directory: directory, name: "export-relative")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout.split(separator: "\n").count, 2, "header and the reading of the last minute")
+        XCTAssertTrue(result.stdout.contains(",2,"), result.stdout)
+    }
+
     func testExportRejectsABadTimeWithExitTwo() throws {
         let database = directory.file("empty.sqlite")
         _ = try TelemetryStore(path: database)
