@@ -193,14 +193,7 @@ public final class IngestPipeline: Sendable {
     /// Returns the devices whose units were added, to be remembered once the batch is committed.
     private func addUnits(to batch: inout IngestBatch, sent: Set<String>) -> [String] {
         let unsent = batch.devices.filter { !sent.contains($0.id) }
-        for device in unsent {
-            guard let type = catalog.type(named: device.type) else { continue }
-            for metric in type.metrics {
-                if let unit = metric.unit {
-                    batch.units[SeriesKey(device: device.id, metric: metric.name)] = unit
-                }
-            }
-        }
+        batch.units.merge(catalog.units(for: unsent)) { current, _ in current }
         return unsent.map(\.id)
     }
 
