@@ -26,7 +26,7 @@ struct DevicesCommand: ParsableCommand {
                 }
             } catch {
                 for diagnostic in error.diagnostics {
-                    FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
+                    printError(diagnostic.description)
                 }
                 throw ExitCode(2)
             }

@@ -72,7 +72,3 @@ struct RulesCommand: ParsableCommand {
         }
     }
 }
-
-func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
-}
