@@ -1,6 +1,8 @@
 import ArgumentParser
 import Bridge
 import Foundation
+import Logging
+import MQTT
 import Rules
 import Storage
 import Telemetry
@@ -14,6 +16,13 @@ struct ReplayCommand: ParsableCommand {
             those the daemon stored for the same range. --rules DRAFT --diff compares a draft rule set with \
             the current one (--baseline, default the configured rules) over the same history. With --diff the exit code is 0 when identical and 1 \
             when they differ.
+
+            --publish URL republishes the stored readings to a broker in their device type's catalog format \
+            and topic (or --normalized JSON on telemetry-bridge/replay/<device>/<metric>), in event-time order, \
+            spaced like the original (--speed 1, the default, is real time) or --max as fast as the broker takes \
+            them. Types without an event-time field (value, zigbee) are stamped with the receive time by whoever \
+            ingests them. --report FILE.html writes a self-contained HTML report (summary, charts with alert \
+            bands, alert table). On a terminal, a progress bar with rate and ETA is drawn on standard error.
             """
     )
 
@@ -56,6 +65,31 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "Seed of the replayed event ids (the same seed gives the same ids).")
     var seed: UInt64 = 0
 
+    @Option(help: "Republish the stored readings to this broker (mqtt://host:port) instead of running rules.")
+    var publish: String?
+
+    @Option(help: "With --publish: event-time speed, 1 = real time, 60 = an hour per minute. Default: 1.")
+    var speed: Double?
+
+    @Flag(help: "With --publish: as fast as the broker takes them (QoS 1, backpressure).")
+    var max = false
+
+    @Flag(help: "With --publish: one JSON per reading on telemetry-bridge/replay/<device>/<metric> instead of the catalog format.")
+    var normalized = false
+
+    @Option(help: "Also write a self-contained HTML report (summary, charts, alert table) to this file.")
+    var report: String?
+
+    func validate() throws {
+        if publish == nil, speed != nil || max || normalized {
+            throw ValidationError("--speed, --max and --normalized need --publish")
+        }
+        if max, speed != nil { throw ValidationError("--speed and --max exclude each other") }
+        if let speed, !(speed > 0 && speed.isFinite) { throw ValidationError("--speed must be a positive number") }
+        if publish != nil, diff || report != nil { throw ValidationError("--publish cannot be combined with --diff or --report") }
+        if report != nil, diff { throw ValidationError("--report cannot be combined with --diff") }
+    }
+
     func run() throws {
         let settings = try Settings(config: config, flags: ["db": db, "devices": devices, "rules": rules])
         let configuredRules = settings.value("rules") ?? "./Rules"
@@ -90,7 +124,12 @@ struct ReplayCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: database) else {
             throw CommandFailure.exit("\(database): no such database", code: 2)
         }
-        let schema = try Self.schema(directory: settings.value("devices") ?? "./Devices")
+        if let publish {
+            try republish(to: publish, database: database, scope: scope)
+            return
+        }
+        let catalog = try Self.catalog(directory: settings.value("devices") ?? "./Devices")
+        let schema = RuleSchema(catalog: catalog)
         let candidate = try Self.ruleSet(directory: rules ?? configuredRules, schema: schema)
         let current = whatIf ? try Self.ruleSet(directory: currentRules, schema: schema) : nil
 
@@ -99,22 +138,48 @@ struct ReplayCommand: ParsableCommand {
         do {
             let store = try TelemetryStore(path: database)
             let replayer = Replayer(store: store, scope: scope, seed: seed)
+            let showsProgress = isatty(STDERR_FILENO) != 0
+            let census = report != nil || showsProgress ? try replayer.census() : nil
+            let progress = ReplayProgress(total: census?.count ?? 0, enabled: showsProgress)
             let identical: Bool
             if let current {
                 identical = try Self.compare(replayer, current: current, draft: candidate, tolerance: toleranceMs,
-                                             format: format, colour: colour, output: output)
+                                             format: format, colour: colour, output: output, progress: progress)
             } else if diff {
                 identical = try Self.compareWithLive(replayer, rules: candidate, tolerance: toleranceMs,
-                                                     format: format, colour: colour, output: output)
+                                                     format: format, colour: colour, output: output, progress: progress)
             } else {
                 let devices = try store.devices().map(\.id)
                 let formatter = ReplayEventFormatter(format: format, rules: candidate, devices: devices, colour: colour)
+                let reportStart: Int64 = scope.from ?? census?.first ?? 0
+                let reportEnd: Int64 = scope.to ?? (census?.last ?? reportStart) + 1
+                let collector: ReportCollector? = report == nil ? nil
+                    : ReportCollector(ReplayReport(start: reportStart, end: reportEnd, catalog: catalog, rules: candidate))
                 if let header = formatter.header { try output.line(header) }
-                try replayer.run([candidate]) { replay in
-                    for event in replay.events[0] { try output.line(formatter.line(for: event)) }
+                func write(_ replay: DeviceReplay) throws {
+                    for event in replay.events[0] {
+                        collector?.report.add(event)
+                        try output.line(formatter.line(for: event))
+                    }
+                }
+                if collector == nil, !showsProgress {
+                    try replayer.run([candidate], write)
+                } else {
+                    try replayer.run([candidate], observing: { reading, device in
+                        collector?.report.add(reading, device: device)
+                        progress.advance()
+                    }, write)
+                }
+                if let report, let collector {
+                    do {
+                        try collector.report.html().write(toFile: report, atomically: true, encoding: .utf8)
+                    } catch {
+                        throw CommandFailure.exit("cannot write the report \(report): \(error)", code: 1)
+                    }
                 }
                 identical = true
             }
+            progress.finish()
             try output.flush()
             if !identical { throw ExitCode(1) }
         } catch let exit as ExitCode {
@@ -125,16 +190,67 @@ struct ReplayCommand: ParsableCommand {
         }
     }
 
+    /// `--publish`: the stored readings in scope to a broker, in event-time order.
+    private func republish(to url: String, database: String, scope: ReplayScope) throws {
+        let settings = try Settings(config: config, flags: ["db": db, "devices": devices, "broker": url])
+        let configuration: BridgeConfiguration
+        do {
+            configuration = try BridgeConfiguration.resolve(settings.values, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw CommandFailure.exit(BridgeError.configuration(error))
+        }
+        let encoding: Republisher.Encoding = normalized
+            ? .normalized : .catalog(try Self.catalog(directory: settings.value("devices") ?? "./Devices"))
+        let logger = LogSetup.bootstrap(level: configuration.logLevel)
+        let summary: Republisher.Summary
+        do {
+            let store = try TelemetryStore(path: database)
+            let republisher = Republisher(replayer: Replayer(store: store, scope: scope), encoding: encoding,
+                                          speed: max ? nil : speed ?? 1)
+            guard let census = try republisher.replayer.census() else {
+                print("no stored readings in range: nothing published")
+                return
+            }
+            var mqtt = try configuration.mqttConfiguration(clientIDSuffix: "-replay")
+            mqtt.cleanSession = true
+            mqtt.statusTopic = nil
+            let client = MQTTClient(configuration: mqtt, logger: logger)
+            try client.connect(subscriptions: []) { _ in }
+            defer { client.disconnect() }
+            let progress = ReplayProgress(total: census.count)
+            summary = try republisher.run(census: census, progress: { progress.advance(by: $0) }) { topic, payload in
+                try client.publish(topic: topic, payload: payload, qos: 1)
+            }
+            progress.finish()
+            try client.flush(timeout: .seconds(60))
+        } catch let error as MQTTError {
+            throw CommandFailure.exit(.mqtt(error))
+        } catch {
+            throw CommandFailure.exit("\(error)", code: 1)
+        }
+        if summary.skippedReadings > 0 {
+            printError("skipped \(summary.skippedReadings) readings of device types not in the catalog: "
+                       + summary.skippedTypes.sorted().joined(separator: ", "))
+        }
+        print("published \(summary.readings) readings in \(summary.messages) messages to \(Self.withoutCredentials(url))")
+    }
+
+    /// The URL without `user:password@`, for output.
+    private static func withoutCredentials(_ url: String) -> String {
+        guard let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].lastIndex(of: "@") else { return url }
+        return String(url[..<scheme.upperBound]) + String(url[url.index(after: at)...])
+    }
+
     /// Draft against current rules over the same readings, in one pass.
     private static func compare(
         _ replayer: Replayer, current: RuleSet, draft: RuleSet, tolerance: Int64, format: ReplayFormat, colour: Bool,
-        output: OutputBuffer
+        output: OutputBuffer, progress: ReplayProgress
     ) throws -> Bool {
         var comparison = AlertComparison(tolerance: tolerance)
         for rule in current.rules + draft.rules { comparison.register(alert: rule.name) }
         let formatter = DifferenceFormatter(format: format, baselineName: "current", candidateName: "draft", colour: colour)
         if let header = formatter.header { try output.line(header) }
-        try replayer.run([current, draft]) { replay in
+        try replayer.run([current, draft], observing: { _, _ in progress.advance() }) { replay in
             let differences = comparison.compare(baseline: replay.events[0].map(ComparedEvent.init),
                                                  candidate: replay.events[1].map(ComparedEvent.init))
             for difference in differences { try output.line(formatter.line(for: difference)) }
@@ -145,7 +261,8 @@ struct ReplayCommand: ParsableCommand {
 
     /// The replay against the alerts the daemon stored for the same range and devices.
     private static func compareWithLive(
-        _ replayer: Replayer, rules: RuleSet, tolerance: Int64, format: ReplayFormat, colour: Bool, output: OutputBuffer
+        _ replayer: Replayer, rules: RuleSet, tolerance: Int64, format: ReplayFormat, colour: Bool, output: OutputBuffer,
+        progress: ReplayProgress
     ) throws -> Bool {
         let scope = replayer.scope
         let types = Dictionary(try replayer.store.devices().map { ($0.id, $0.type) }, uniquingKeysWith: { a, _ in a })
@@ -158,7 +275,7 @@ struct ReplayCommand: ParsableCommand {
         for rule in rules.rules { comparison.register(alert: rule.name) }
         let formatter = DifferenceFormatter(format: format, baselineName: "live", candidateName: "replay", colour: colour)
         if let header = formatter.header { try output.line(header) }
-        try replayer.run([rules]) { replay in
+        try replayer.run([rules], observing: { _, _ in progress.advance() }) { replay in
             let differences = comparison.compare(baseline: live.removeValue(forKey: replay.device) ?? [],
                                                  candidate: replay.events[0].map(ComparedEvent.init))
             for difference in differences { try output.line(formatter.line(for: difference)) }
@@ -177,9 +294,9 @@ struct ReplayCommand: ParsableCommand {
             == URL(fileURLWithPath: b).standardizedFileURL.resolvingSymlinksInPath().path
     }
 
-    private static func schema(directory: String) throws -> RuleSchema {
+    private static func catalog(directory: String) throws -> DeviceCatalog {
         do {
-            return RuleSchema(catalog: try DeviceCatalog.load(directory: directory))
+            return try DeviceCatalog.load(directory: directory)
         } catch {
             for diagnostic in error.diagnostics { printError(diagnostic.description) }
             throw ExitCode(2)
@@ -237,5 +354,14 @@ private final class OutputBuffer {
         guard !bytes.isEmpty else { return }
         try FileHandle.standardOutput.write(contentsOf: bytes)
         bytes.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Lets the replay's reading observer and event body both add to one report.
+private final class ReportCollector {
+    var report: ReplayReport
+
+    init(_ report: ReplayReport) {
+        self.report = report
     }
 }

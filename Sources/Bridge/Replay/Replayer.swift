@@ -32,6 +32,21 @@ public struct Replayer: Sendable {
     /// - Returns: how many readings were replayed (lookback included).
     @discardableResult
     public func run(_ ruleSets: [RuleSet], _ body: (DeviceReplay) throws -> Void) throws -> Int {
+        try run(ruleSets, observe: nil, body)
+    }
+
+    /// `run(_:_:)` that also shows every replayed reading (lookback included) with its device
+    /// to `observe`, before the rules see it: a report or a progress bar follows the same pass.
+    @discardableResult
+    public func run(
+        _ ruleSets: [RuleSet], observing observe: (Reading, Device) -> Void, _ body: (DeviceReplay) throws -> Void
+    ) throws -> Int {
+        try withoutActuallyEscaping(observe) { try run(ruleSets, observe: $0, body) }
+    }
+
+    private func run(
+        _ ruleSets: [RuleSet], observe: ((Reading, Device) -> Void)?, _ body: (DeviceReplay) throws -> Void
+    ) throws -> Int {
         let devices = try storedDevices()
         guard !devices.isEmpty else { return 0 }
         let end: Int64
@@ -86,6 +101,7 @@ public struct Replayer: Sendable {
                     open(device)
                 }
                 guard let device = current else { return }
+                observe?(reading, device)
                 for index in lanes.indices {
                     lanes[index].feed(reading, device: device, into: &events[index])
                 }
