@@ -13,6 +13,12 @@ struct DeviceState {
     var windows: [SlidingWindow] = []
     /// Per engine metric id: the window slots a reading of the metric appends to.
     var windowsByMetric: [[Int]] = []
+    /// Per engine metric id: the other window slots the instances a reading of the metric
+    /// evaluates read; evicted to the new watermark before those instances run, so evaluation
+    /// never mutates a window.
+    var evictByMetric: [[Int]] = []
+    /// Window slots read by `timeDependent` instances, evicted by `advance(to:)`.
+    var timeDependentWindows: [Int] = []
     /// Per engine metric id: instances to evaluate when the metric is read.
     var instancesByMetric: [[Int]] = []
     /// Instances evaluated on every reading of the device.
@@ -30,9 +36,6 @@ struct DeviceState {
     init(device: Device) {
         self.device = device
     }
-
-    /// A placeholder swapped into `devices` while a device's real state is being worked on.
-    static let vacant = DeviceState(device: Device(id: "", type: ""))
 
     mutating func ensureMetricCapacity(_ count: Int) {
         if latest.count < count {

@@ -87,18 +87,32 @@ extension RuleEngine {
         state.everyReading = []
         state.timeDependent = []
         state.nextDeadline = .max
+        var readByMetric = Array(repeating: Set<Int>(), count: metricNames.count)
+        var readOnEveryReading = Set<Int>()
+        var readByTimeDependent = Set<Int>()
         for (k, instance) in instances.enumerated() {
             let rule = compiled[Int(instance.rule)]
             if rule.onEveryReading {
                 state.everyReading.append(k)
+                readOnEveryReading.formUnion(rule.windows)
             } else {
-                for metric in rule.metrics { state.instancesByMetric[metric].append(k) }
+                for metric in rule.metrics {
+                    state.instancesByMetric[metric].append(k)
+                    readByMetric[metric].formUnion(rule.windows)
+                }
             }
-            if rule.rule.dependsOnTime { state.timeDependent.append(k) }
+            if rule.rule.dependsOnTime {
+                state.timeDependent.append(k)
+                readByTimeDependent.formUnion(rule.windows)
+            }
             if instance.state == .pending, !rule.rule.dependsOnTime {
                 state.nextDeadline = min(state.nextDeadline, instance.pendingSince &+ rule.rule.holdFor)
             }
         }
+        state.evictByMetric = readByMetric.indices.map { metric in
+            readByMetric[metric].union(readOnEveryReading).subtracting(state.windowsByMetric[metric]).sorted()
+        }
+        state.timeDependentWindows = readByTimeDependent.sorted()
         state.instances = instances
         state.details = details
     }

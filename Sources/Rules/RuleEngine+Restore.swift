@@ -55,10 +55,8 @@ extension RuleEngine {
                 if keep.contains(name) {
                     previous[name] = (devices[d].instances[k], devices[d].details[k])
                 } else if devices[d].instances[k].state == .firing {
-                    var state = DeviceState.vacant
-                    swap(&state, &devices[d])
-                    clearAlert(&state, k, at: state.watermark, value: state.instances[k].lastValue, events: &summary.events)
-                    swap(&state, &devices[d])
+                    let (watermark, value) = (devices[d].watermark, devices[d].instances[k].lastValue)
+                    evaluator.clearAlert(&devices[d], k, at: watermark, value: value, events: &summary.events)
                 }
             }
             var windows: [WindowKey: SlidingWindow] = [:]

@@ -25,21 +25,35 @@ import Telemetry
 /// handles allocates nothing unless an event is emitted.
 public struct RuleEngine: Sendable {
     public internal(set) var rules: RuleSet
-    public internal(set) var statistics = RuleEngineStatistics()
+    public internal(set) var statistics: RuleEngineStatistics {
+        get { evaluator.statistics }
+        set { evaluator.statistics = newValue }
+    }
 
-    var compiled: [CompiledRule] = []
-    /// Parallel to `compiled`: what every evaluation reads.
-    var timings: [RuleTiming] = []
+    var evaluator: RuleEvaluator
+    var compiled: [CompiledRule] {
+        get { evaluator.compiled }
+        set { evaluator.compiled = newValue }
+    }
+    var timings: [RuleTiming] {
+        get { evaluator.timings }
+        set { evaluator.timings = newValue }
+    }
+    var stackDepth: Int {
+        get { evaluator.stackDepth }
+        set { evaluator.stackDepth = newValue }
+    }
+    var warmUpUntil: Int64 {
+        get { evaluator.warmUpUntil }
+        set { evaluator.warmUpUntil = newValue }
+    }
     var windowSpecs: [WindowKey] = []
     var windowFeatures: [WindowFeatures] = []
     var devices: [DeviceState] = []
     var deviceIndexes: [String: Int] = [:]
     var metricNames: [String] = []
     var metricIndexes: [String: Int] = [:]
-    var idGenerator: any AlertIDGenerator
     var restores: [RestoreKey: AlertRaised] = [:]
-    var warmUpUntil = Int64.min
-    var stackDepth = 1
 
     struct WindowKey: Hashable {
         var metric: Int
@@ -53,7 +67,7 @@ public struct RuleEngine: Sendable {
 
     public init(rules: RuleSet, idGenerator: some AlertIDGenerator = UUIDv7Generator()) {
         self.rules = rules
-        self.idGenerator = idGenerator
+        self.evaluator = RuleEvaluator(idGenerator: idGenerator)
         compile()
     }
 
@@ -104,46 +118,24 @@ public struct RuleEngine: Sendable {
     public mutating func process(
         device: DeviceHandle, metric: MetricHandle, timestamp: Int64, value: Double, topic: String? = nil
     ) -> [AlertEvent] {
-        statistics.readings += 1
+        evaluator.statistics.readings += 1
         let d = device.index
         let m = metric.index
         guard value.isFinite else {
-            statistics.invalid += 1
+            evaluator.statistics.invalid += 1
             return []
         }
         guard timestamp >= devices[d].watermark else {
-            statistics.late += 1
+            evaluator.statistics.late += 1
             return []
         }
         if m >= devices[d].lastTimes.count { devices[d].ensureMetricCapacity(metricNames.count) }
         guard devices[d].lastTimes[m] != timestamp else {
-            statistics.duplicates += 1
+            evaluator.statistics.duplicates += 1
             return []
         }
-        // Move the device's state out of the array so the work below owns its arrays uniquely.
-        var state = DeviceState.vacant
-        swap(&state, &devices[d])
-        defer { swap(&state, &devices[d]) }
-
         var events: [AlertEvent] = []
-        if timestamp > state.nextDeadline {
-            fireDueTimers(&state, limit: timestamp, inclusive: false, events: &events)
-        }
-        state.watermark = timestamp
-        state.latest[m] = value
-        state.lastTimes[m] = timestamp
-        let cause = AlertCause(topic: topic, at: timestamp)
-        if m < state.windowsByMetric.count {
-            for slot in state.windowsByMetric[m] {
-                state.windows[slot].append(time: timestamp, value: value)
-            }
-            for k in state.instancesByMetric[m] {
-                step(&state, k, now: timestamp, cause: cause, events: &events)
-            }
-        }
-        for k in state.everyReading {
-            step(&state, k, now: timestamp, cause: cause, events: &events)
-        }
+        evaluator.apply(&devices[d], metric: m, timestamp: timestamp, value: value, topic: topic, events: &events)
         return events
     }
 
@@ -153,17 +145,7 @@ public struct RuleEngine: Sendable {
     public mutating func advance(to time: Int64) -> [AlertEvent] {
         var events: [AlertEvent] = []
         for d in devices.indices where devices[d].nextDeadline <= time || !devices[d].timeDependent.isEmpty {
-            var state = DeviceState.vacant
-            swap(&state, &devices[d])
-            if state.nextDeadline <= time {
-                fireDueTimers(&state, limit: time, inclusive: true, events: &events)
-            }
-            let now = max(time, state.watermark)
-            let cause = AlertCause(topic: nil, at: state.watermark)
-            for k in state.timeDependent {
-                step(&state, k, now: now, cause: cause, events: &events)
-            }
-            swap(&state, &devices[d])
+            evaluator.advance(&devices[d], to: time, events: &events)
         }
         return events
     }

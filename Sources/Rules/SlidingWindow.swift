@@ -9,13 +9,17 @@ struct SlidingWindow {
     let duration: Int64
     private(set) var features: WindowFeatures
 
-    private struct Sample {
+    /// Ring position `i` holds the sample with sequence number `≡ i`, and the min and max deques'
+    /// entries at position `i`: one allocation, so a reading touches one array header rather than
+    /// three, and deque entries near the tail share cache lines with the newest samples.
+    private struct Slot {
         var time: Int64
         var value: Double
+        var minSequence: Int
+        var maxSequence: Int
     }
 
-    /// Time and value side by side: one cache line serves both.
-    private var ring: [Sample] = []
+    private var ring: [Slot] = []
     private var mask = -1
     /// Sequence numbers: the ring holds samples `head..<tail`.
     private var head = 0
@@ -26,10 +30,12 @@ struct SlidingWindow {
     private var shiftedSum = CompensatedSum()
     private var shiftedSquares = CompensatedSum()
 
-    private var minQueue: [Int] = []
+    /// The values at the deques' heads (the window's min and max), kept here so evaluating
+    /// them reads no sample: the deque head's sample is usually a cache miss away.
+    private var minValue = Double.nan
+    private var maxValue = Double.nan
     private var minHead = 0
     private var minTail = 0
-    private var maxQueue: [Int] = []
     private var maxHead = 0
     private var maxTail = 0
 
@@ -46,17 +52,20 @@ struct SlidingWindow {
     mutating func append(time: Int64, value: Double) {
         evict(now: time)
         if tail - head == mask + 1 { grow() }
-        ring[tail & mask] = Sample(time: time, value: value)
+        ring[tail & mask].time = time
+        ring[tail & mask].value = value
         if features.contains(.moments) { addMoments(value) }
         if features.contains(.minimum) {
-            while minTail > minHead, ring[minQueue[(minTail - 1) & mask] & mask].value >= value { minTail -= 1 }
-            minQueue[minTail & mask] = tail
+            while minTail > minHead, ring[ring[(minTail - 1) & mask].minSequence & mask].value >= value { minTail -= 1 }
+            ring[minTail & mask].minSequence = tail
             minTail += 1
+            if minTail - minHead == 1 { minValue = value }
         }
         if features.contains(.maximum) {
-            while maxTail > maxHead, ring[maxQueue[(maxTail - 1) & mask] & mask].value <= value { maxTail -= 1 }
-            maxQueue[maxTail & mask] = tail
+            while maxTail > maxHead, ring[ring[(maxTail - 1) & mask].maxSequence & mask].value <= value { maxTail -= 1 }
+            ring[maxTail & mask].maxSequence = tail
             maxTail += 1
+            if maxTail - maxHead == 1 { maxValue = value }
         }
         tail += 1
     }
@@ -71,8 +80,14 @@ struct SlidingWindow {
             head += 1
         } while head < tail && ring[head & mask].time <= cutoff
         if head == tail { resetMoments() }
-        while minHead < minTail, minQueue[minHead & mask] < head { minHead += 1 }
-        while maxHead < maxTail, maxQueue[maxHead & mask] < head { maxHead += 1 }
+        if minHead < minTail, ring[minHead & mask].minSequence < head {
+            repeat { minHead += 1 } while minHead < minTail && ring[minHead & mask].minSequence < head
+            minValue = minHead < minTail ? ring[ring[minHead & mask].minSequence & mask].value : .nan
+        }
+        if maxHead < maxTail, ring[maxHead & mask].maxSequence < head {
+            repeat { maxHead += 1 } while maxHead < maxTail && ring[maxHead & mask].maxSequence < head
+            maxValue = maxHead < maxTail ? ring[ring[maxHead & mask].maxSequence & mask].value : .nan
+        }
     }
 
     /// Evicts what `now` pushes out, then evaluates; mutating so it runs in place in an array.
@@ -82,6 +97,8 @@ struct SlidingWindow {
         return evaluate(function)
     }
 
+    /// The aggregate over the samples held now (evict first to move the window's end).
+    @inline(__always)
     func evaluate(_ function: WindowFunction) -> Double {
         let n = tail - head
         switch function {
@@ -97,9 +114,9 @@ struct SlidingWindow {
             let variance = shiftedSquares.value / Double(n) - mean * mean
             return variance > 0 ? variance.squareRoot() : 0
         case .minimum:
-            return minHead < minTail ? ring[minQueue[minHead & mask] & mask].value : .nan
+            return minHead < minTail ? minValue : .nan
         case .maximum:
-            return maxHead < maxTail ? ring[maxQueue[maxHead & mask] & mask].value : .nan
+            return maxHead < maxTail ? maxValue : .nan
         case .delta:
             return n < 2 ? .nan : ring[(tail - 1) & mask].value - ring[head & mask].value
         case .rate:
@@ -116,9 +133,6 @@ struct SlidingWindow {
         guard !added.isEmpty else { return }
         let samples = (head..<tail).map { (ring[$0 & mask].time, ring[$0 & mask].value) }
         features.formUnion(more)
-        let capacity = mask + 1
-        if features.contains(.minimum), minQueue.count != capacity { minQueue = [Int](repeating: 0, count: capacity) }
-        if features.contains(.maximum), maxQueue.count != capacity { maxQueue = [Int](repeating: 0, count: capacity) }
         head = 0
         tail = 0
         minHead = 0; minTail = 0; maxHead = 0; maxTail = 0
@@ -161,19 +175,14 @@ struct SlidingWindow {
         let oldMask = mask
         let capacity = max(4, (mask + 1) * 2)
         let newMask = capacity - 1
-        var newRing = [Sample](repeating: Sample(time: 0, value: 0), count: capacity)
-        for seq in head..<tail { newRing[seq & newMask] = ring[seq & oldMask] }
+        var newRing = [Slot](repeating: Slot(time: 0, value: 0, minSequence: 0, maxSequence: 0), count: capacity)
+        for seq in head..<tail {
+            newRing[seq & newMask].time = ring[seq & oldMask].time
+            newRing[seq & newMask].value = ring[seq & oldMask].value
+        }
+        for index in minHead..<minTail { newRing[index & newMask].minSequence = ring[index & oldMask].minSequence }
+        for index in maxHead..<maxTail { newRing[index & newMask].maxSequence = ring[index & oldMask].maxSequence }
         ring = newRing
-        if features.contains(.minimum) {
-            var queue = [Int](repeating: 0, count: capacity)
-            for index in minHead..<minTail { queue[index & newMask] = minQueue[index & oldMask] }
-            minQueue = queue
-        }
-        if features.contains(.maximum) {
-            var queue = [Int](repeating: 0, count: capacity)
-            for index in maxHead..<maxTail { queue[index & newMask] = maxQueue[index & oldMask] }
-            maxQueue = queue
-        }
         mask = newMask
     }
 }

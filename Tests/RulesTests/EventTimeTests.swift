@@ -78,6 +78,24 @@ final class EventTimeTests: XCTestCase {
                        ["AlertRaised Stale gh-01 at 2m1ms value 120.001"])
     }
 
+    func testWindowsOfAnotherMetricEndAtTheNewWatermark() throws {
+        var engine = RuleEngine(rules: try ruleSet("""
+            rules:
+              - alert: DryAndQuiet
+                devices: climate-sensor
+                when: humidity > 50 and count(temperature, 1m) == 0
+              - alert: Cooling
+                devices: climate-sensor
+                when: humidity > 50 and max(temperature, 2m) < 25
+            """))
+        _ = engine.feed(gh01, "temperature", [30, 20])
+        // At 1m30s the temperature windows still hold 20 (and 30 for the 2m max).
+        XCTAssertEqual(engine.feed(gh01, "humidity", [60], start: minute + 30_000), [])
+        // At 2m30s the 1m window is empty and the 2m max is 20, though only humidity was read.
+        let events = engine.feed(gh01, "humidity", [60], start: 2 * minute + 30_000)
+        XCTAssertEqual(events.map(\.alert).sorted(), ["Cooling", "DryAndQuiet"])
+    }
+
     func testAdvanceNeverEvaluatesBeforeTheWatermark() throws {
         var engine = RuleEngine(rules: try ruleSet(rules))
         _ = engine.feed(gh01, "temperature", [20], start: 60 * minute)

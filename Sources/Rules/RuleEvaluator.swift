@@ -1,13 +1,77 @@
-extension RuleEngine {
-    /// Evaluates instance `k` of a device at `now` and moves its state machine. The device's
-    /// state is passed in, moved out of `devices`, so the hot path works on uniquely owned arrays.
+/// The part of a `RuleEngine` that evaluates rules and emits events: the compiled rules and the
+/// event counters and ids. Kept apart from the engine's per-device states so a device's state is
+/// passed `inout` straight from the engine's array (mutated in place, never copied) while the
+/// evaluator mutates its own stored properties.
+struct RuleEvaluator {
+    var compiled: [CompiledRule] = []
+    /// Parallel to `compiled`: what every evaluation reads.
+    var timings: [RuleTiming] = []
+    var stackDepth = 1
+    var warmUpUntil = Int64.min
+    var idGenerator: any AlertIDGenerator
+    var statistics = RuleEngineStatistics()
+
+    init(idGenerator: any AlertIDGenerator) {
+        self.idGenerator = idGenerator
+    }
+
+    /// Applies one accepted reading of metric `m` (already checked against the watermark and
+    /// duplicates) to a device: windows, latest value, then the instances that read `m` or time.
+    @inline(__always)
+    mutating func apply(
+        _ state: inout DeviceState, metric m: Int, timestamp: Int64, value: Double, topic: String?,
+        events: inout [AlertEvent]
+    ) {
+        if timestamp > state.nextDeadline {
+            fireDueTimers(&state, limit: timestamp, inclusive: false, events: &events)
+        }
+        state.watermark = timestamp
+        state.latest[m] = value
+        state.lastTimes[m] = timestamp
+        let cause = AlertCause(topic: topic, at: timestamp)
+        if m < state.windowsByMetric.count {
+            for slot in state.windowsByMetric[m] {
+                state.windows[slot].append(time: timestamp, value: value)
+            }
+            for slot in state.evictByMetric[m] {
+                state.windows[slot].evict(now: timestamp)
+            }
+            for k in state.instancesByMetric[m] {
+                step(&state, k, now: timestamp, cause: cause, events: &events)
+            }
+        } else {
+            for slot in state.windows.indices where !state.windows[slot].features.isEmpty {
+                state.windows[slot].evict(now: timestamp)
+            }
+        }
+        for k in state.everyReading {
+            step(&state, k, now: timestamp, cause: cause, events: &events)
+        }
+    }
+
+    /// `RuleEngine.advance(to:)` for one device.
+    mutating func advance(_ state: inout DeviceState, to time: Int64, events: inout [AlertEvent]) {
+        if state.nextDeadline <= time {
+            fireDueTimers(&state, limit: time, inclusive: true, events: &events)
+        }
+        let now = max(time, state.watermark)
+        let cause = AlertCause(topic: nil, at: state.watermark)
+        for slot in state.timeDependentWindows {
+            state.windows[slot].evict(now: state.watermark)
+        }
+        for k in state.timeDependent {
+            step(&state, k, now: now, cause: cause, events: &events)
+        }
+    }
+
+    /// Evaluates instance `k` of a device at `now` and moves its state machine.
     mutating func step(_ state: inout DeviceState, _ k: Int, now: Int64, cause: AlertCause, events: inout [AlertEvent]) {
         let r = Int(state.instances[k].rule)
         let timing = timings[r]
         let (result, rawValue) = if let fast = timing.fastWhen {
-            fast.evaluate(&state)
+            fast.evaluate(state)
         } else {
-            run(compiled[r].when, valueOp: timing.valueOp, &state, k, now: now)
+            run(compiled[r].when, valueOp: timing.valueOp, state, k, now: now)
         }
         let holds = result == 1
         let value = timing.valueIsSilence ? Double(now - state.watermark) / 1000 : rawValue
@@ -38,9 +102,9 @@ extension RuleEngine {
         case .firing:
             let clears: Bool
             if let fast = timing.fastClear {
-                clears = fast.evaluate(&state).result == 1
+                clears = fast.evaluate(state).result == 1
             } else if timing.hasClear, let clear = compiled[r].clear {
-                clears = run(clear, valueOp: -1, &state, k, now: now).result == 1
+                clears = run(clear, valueOp: -1, state, k, now: now).result == 1
             } else {
                 clears = !holds
             }
@@ -77,7 +141,7 @@ extension RuleEngine {
     /// Runs a program for instance `k`: (result, the value op's result).
     @inline(never)
     func run(
-        _ ops: [Program.Op], valueOp: Int, _ state: inout DeviceState, _ k: Int, now: Int64
+        _ ops: [Program.Op], valueOp: Int, _ state: borrowing DeviceState, _ k: Int, now: Int64
     ) -> (result: Double, value: Double) {
         let watermark = state.watermark
         return withUnsafeTemporaryAllocation(of: Double.self, capacity: stackDepth) { stack in
@@ -96,7 +160,7 @@ extension RuleEngine {
                     stack[sp] = time == .min ? .nan : Double(now - time) / 1000
                     sp += 1
                 case .window(let slot, let function):
-                    stack[sp] = state.windows[slot].value(of: function, now: watermark)
+                    stack[sp] = state.windows[slot].evaluate(function)
                     sp += 1
                 case .silent(let milliseconds):
                     let window = milliseconds > 0 ? milliseconds : state.silentDefault
