@@ -7,7 +7,8 @@ import Rules
 /// that test, whose thresholds can never hold, the `avg`, `min`, `max` and `sum` rules fire on a
 /// "hot spell" each device goes through every four hours of event time (30 readings 20 degrees
 /// above normal), so the run also exercises pending timers, raises, clears and event building.
-/// `stddev`, `rate`, `delta` and `count` keep thresholds that never hold, as in the test.
+/// The other rules keep the test's thresholds (1000 + index), which only the `sum` rules over
+/// long windows reach. `--thresholds never` gives the test's mix exactly.
 struct Workload {
     static let ruleCount = 50
     /// Event time between two readings of one device, in milliseconds.
@@ -45,8 +46,8 @@ struct Workload {
     }
 
     /// The rule file: thresholds sit between the normal range (20...30, humidity 60...70) and the
-    /// hot spell's (40...50, humidity 80...90).
-    static func rulesYAML() -> String {
+    /// hot spell's (40...50, humidity 80...90); with `neverHold`, all are `1000 + index` as in the test.
+    static func rulesYAML(neverHold: Bool) -> String {
         var yaml = "rules:\n"
         for index in 0..<ruleCount {
             let temperature = index % 2 == 0
@@ -56,6 +57,7 @@ struct Workload {
             let level = temperature ? 35.0 : 35.0 + humidityOffset
             let threshold: Double
             switch function {
+            case _ where neverHold: threshold = Double(1000 + index)
             case "avg", "max", "min": threshold = level
             case "sum": threshold = level * Double(window.readings)
             default: threshold = Double(1000 + index)
