@@ -15,6 +15,7 @@ public final class BridgeDaemon: Sendable {
     private let logger: Logger
     private let catalog: DeviceCatalog
     private let store: TelemetryStore
+    private let checkpointer: BackgroundCheckpointer
     private let pipeline: IngestPipeline
     private let publisher: AlertPublisher
     private let watcher: RuleFilesWatcher?
@@ -44,11 +45,12 @@ public final class BridgeDaemon: Sendable {
         } else {
             logger.notice("no rules directory (./Rules or --rules): alerting is off")
         }
+        // The WAL is checkpointed by a background connection, never by the ingest thread's commits.
+        var storeConfiguration = StoreConfiguration(durability: configuration.durability == .full ? .full : .normal)
+        storeConfiguration.walAutocheckpointPages = 0
         do {
-            store = try TelemetryStore(
-                path: configuration.database,
-                configuration: StoreConfiguration(durability: configuration.durability == .full ? .full : .normal)
-            )
+            store = try TelemetryStore(path: configuration.database, configuration: storeConfiguration)
+            checkpointer = try BackgroundCheckpointer(path: configuration.database)
         } catch {
             throw .storage(error)
         }
@@ -145,6 +147,7 @@ public final class BridgeDaemon: Sendable {
     public func stop() {
         connection.withLock { $0 }?.disconnect()
         publisher.attach(nil)
+        checkpointer.stop()
         logSummary(final: true, elapsed: 0, previous: nil)
     }
 
