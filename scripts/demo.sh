@@ -45,6 +45,7 @@ persistence_location $(pwd)/$demo_dir/mosquitto/
 # Keep every QoS 1 message for a persistent session that is away, and let batches be large.
 max_queued_messages 0
 max_inflight_messages 1000
+set_tcp_nodelay true
 log_dest stderr
 CONF
     # Started as root, mosquitto would switch to its own user, who cannot write in this tree.

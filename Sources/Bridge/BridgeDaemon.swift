@@ -101,7 +101,7 @@ public final class BridgeDaemon: Sendable {
                 delay = min(delay * 2, .seconds(30))
             }
         }
-        let timers = [startSummaryTimer(), startRuleTicker()].compactMap { $0 }
+        let timers = [startSummaryTimer(), startRuleTicker(), startRetention()].compactMap { $0 }
         watcher?.start(interval: configuration.rulesWatchInterval)
         let signal = signals.wait()
         logger.info("stopping", metadata: ["signal": "\(signal)"])
@@ -163,6 +163,36 @@ public final class BridgeDaemon: Sendable {
                 try pipeline.tick(now: WallClock.milliseconds())
             } catch {
                 logger.error("cannot store alert events from the rule clock", metadata: ["error": "\(error)"])
+            }
+        }
+        timer.resume()
+        return timer
+    }
+
+    /// Retention runs beside ingest: it deletes in small transactions, so the writer is never
+    /// held for longer than one of them.
+    private func startRetention() -> (any DispatchSourceTimer)? {
+        let policy = RetentionPolicy(raw: configuration.retentionRaw, minute: configuration.retentionMinute,
+                                     hour: configuration.retentionHour)
+        guard policy.raw != nil || policy.minute != nil || policy.hour != nil, configuration.retentionInterval > 0 else {
+            return nil
+        }
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "telemetry-bridge.retention", qos: .utility))
+        let interval = DispatchTimeInterval.milliseconds(Int(configuration.retentionInterval))
+        timer.schedule(deadline: .now() + .seconds(5), repeating: interval)
+        let store = self.store
+        let logger = self.logger
+        timer.setEventHandler {
+            do {
+                let outcome = try store.applyRetention(policy, now: WallClock.milliseconds())
+                if outcome.readings + outcome.minuteRollups + outcome.hourRollups > 0 {
+                    logger.info("retention", metadata: [
+                        "readings": "\(outcome.readings)", "minuteRollups": "\(outcome.minuteRollups)",
+                        "hourRollups": "\(outcome.hourRollups)",
+                    ])
+                }
+            } catch {
+                logger.error("retention failed", metadata: ["error": "\(error)"])
             }
         }
         timer.resume()

@@ -29,7 +29,6 @@ public struct StoreConfiguration: Sendable, Hashable {
     /// WAL size, in pages, after which a commit copies the WAL back into the database file
     /// (SQLite's `wal_autocheckpoint`). Larger means fewer, longer checkpoints and fsyncs.
     public var walAutocheckpointPages: Int
-
     public init(
         durability: Durability = .normal,
         busyTimeout: Double = 5,

@@ -85,6 +85,40 @@ enum StoreSchema {
                 BEGIN SELECT RAISE(ABORT, 'alert events are immutable'); END;
                 """)
         }
+        // Per-series rollups for charts: count/sum/min/max per minute and per hour (avg = sum /
+        // count at query time). Buckets start at the floored minute/hour in ms. The writer keeps
+        // them in the batch's transaction; existing readings are rolled up here once. Infinite
+        // readings (stored raw) are left out, so a sum never turns into NaN.
+        migrator.registerMigration("v3-rollups") { db in
+            try db.execute(sql: """
+                CREATE TABLE rollups_1m (
+                    series_id INTEGER NOT NULL,
+                    bucket INTEGER NOT NULL,
+                    count INTEGER NOT NULL,
+                    sum REAL NOT NULL,
+                    min REAL NOT NULL,
+                    max REAL NOT NULL,
+                    PRIMARY KEY(series_id, bucket)
+                ) WITHOUT ROWID;
+                CREATE TABLE rollups_1h (
+                    series_id INTEGER NOT NULL,
+                    bucket INTEGER NOT NULL,
+                    count INTEGER NOT NULL,
+                    sum REAL NOT NULL,
+                    min REAL NOT NULL,
+                    max REAL NOT NULL,
+                    PRIMARY KEY(series_id, bucket)
+                ) WITHOUT ROWID;
+                INSERT INTO rollups_1m(series_id, bucket, count, sum, min, max)
+                    SELECT series_id, ts - ((ts % 60000) + 60000) % 60000 AS minute,
+                           count(*), sum(value), min(value), max(value)
+                    FROM readings WHERE abs(value) < 9e999 GROUP BY series_id, minute;
+                INSERT INTO rollups_1h(series_id, bucket, count, sum, min, max)
+                    SELECT series_id, bucket - ((bucket % 3600000) + 3600000) % 3600000 AS hour,
+                           sum(count), sum(sum), min(min), max(max)
+                    FROM rollups_1m GROUP BY series_id, hour;
+                """)
+        }
         return migrator
     }()
 }

@@ -24,6 +24,18 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("rules-watch-interval"), help: "How often to look for changed rule files (e.g. 2s; 0: SIGHUP only). Default: 2s.")
     var rulesWatchInterval: String?
 
+    @Option(name: .customLong("retention-raw"), help: "Keep raw readings this long (e.g. 30d), or forever. Default: forever.")
+    var retentionRaw: String?
+
+    @Option(name: .customLong("retention-1m"), help: "Keep minute rollups this long (e.g. 365d), or forever. Default: forever.")
+    var retentionMinute: String?
+
+    @Option(name: .customLong("retention-1h"), help: "Keep hour rollups this long, or forever. Default: forever.")
+    var retentionHour: String?
+
+    @Option(name: .customLong("retention-interval"), help: "How often retention runs (e.g. 10m). Default: 10m.")
+    var retentionInterval: String?
+
     @Option(help: "Subscription QoS: 0, 1 or 2. Default: 1 (at least once; acknowledged after commit).")
     var qos: String?
 
@@ -49,6 +61,10 @@ struct RunCommand: ParsableCommand {
         flags["alert-topic"] = alertTopic
         flags["active-alert-topic"] = activeAlertTopic
         flags["rules-watch-interval"] = rulesWatchInterval
+        flags["retention-raw"] = retentionRaw
+        flags["retention-1m"] = retentionMinute
+        flags["retention-1h"] = retentionHour
+        flags["retention-interval"] = retentionInterval
         flags["qos"] = qos
         flags["batch-size"] = batchSize
         flags["batch-delay"] = batchDelay

@@ -113,6 +113,18 @@ final class ConfigurationPrecedenceTests: XCTestCase {
         XCTAssertThrowsError(try resolve(flags: ["batch-delay": "soon"]))
     }
 
+    func testRetentionTakesDurationsOrForever() throws {
+        let config = try resolve(flags: ["retention-raw": "30d", "retention-1m": "52w", "retention-1h": "forever"])
+        XCTAssertEqual(config.retentionRaw, 30 * 86_400_000)
+        XCTAssertEqual(config.retentionMinute, 52 * 7 * 86_400_000)
+        XCTAssertNil(config.retentionHour)
+        XCTAssertNil(try resolve().retentionRaw, "kept forever by default")
+        XCTAssertThrowsError(try resolve(flags: ["retention-raw": "a while"])) { error in
+            XCTAssertEqual("\(error)", "invalid value 'a while' for retention-raw (from --retention-raw): "
+                           + "expected a duration such as 30d or 52w, or forever")
+        }
+    }
+
     func testTimeArgumentsAcceptISOEpochAndRelative() throws {
         let now: Int64 = 1_795_000_000_000
         XCTAssertEqual(try TimeArgument.parse("now", option: "to", now: now), now)

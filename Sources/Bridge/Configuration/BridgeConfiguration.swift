@@ -16,6 +16,12 @@ public struct BridgeConfiguration: Sendable {
     public var activeAlertTopic: String = "alerts/active/{alert}/{device}"
     /// Milliseconds between checks of the rule files for changes (SIGHUP reloads at once); 0 turns watching off.
     public var rulesWatchInterval: Int64 = 2000
+    /// How long raw readings, minute rollups and hour rollups are kept (ms); nil keeps them forever.
+    public var retentionRaw: Int64?
+    public var retentionMinute: Int64?
+    public var retentionHour: Int64?
+    /// Milliseconds between retention passes (each deletes in small transactions beside ingest).
+    public var retentionInterval: Int64 = 600_000
     public var clientID: String?
     public var username: String?
     public var password: String?
@@ -47,7 +53,8 @@ public struct BridgeConfiguration: Sendable {
 
     /// Every setting name, as flag (`--name`), environment variable and file key.
     public static let settingNames: Set<String> = [
-        "broker", "db", "devices", "rules", "alert-topic", "active-alert-topic", "rules-watch-interval", "client-id", "username", "password-file", "ca-file", "cert-file",
+        "broker", "db", "devices", "rules", "alert-topic", "active-alert-topic", "rules-watch-interval",
+        "retention-raw", "retention-1m", "retention-1h", "retention-interval", "client-id", "username", "password-file", "ca-file", "cert-file",
         "key-file", "tls-insecure", "mqtt-version", "qos", "batch-size", "batch-delay", "max-payload",
         "durability", "log-level", "summary-interval",
     ]
@@ -68,6 +75,10 @@ public struct BridgeConfiguration: Sendable {
         config.alertTopic = try reader.topicTemplate("alert-topic") ?? config.alertTopic
         config.activeAlertTopic = try reader.topicTemplate("active-alert-topic") ?? config.activeAlertTopic
         config.rulesWatchInterval = try reader.duration("rules-watch-interval") ?? config.rulesWatchInterval
+        config.retentionRaw = try reader.retention("retention-raw")
+        config.retentionMinute = try reader.retention("retention-1m")
+        config.retentionHour = try reader.retention("retention-1h")
+        config.retentionInterval = try reader.duration("retention-interval") ?? config.retentionInterval
         config.clientID = try reader.string("client-id")
         config.username = try reader.string("username")
         config.caFile = try reader.existingFile("ca-file")

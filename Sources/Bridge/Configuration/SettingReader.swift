@@ -46,6 +46,15 @@ struct SettingReader {
         return milliseconds
     }
 
+    /// A retention period (`30d`, `52w`); `forever` or absent keeps everything.
+    mutating func retention(_ name: String) throws(ConfigurationError) -> Int64? {
+        guard let text = try string(name), text != "forever" else { return nil }
+        guard let milliseconds = DurationParser.milliseconds(text), milliseconds > 0 else {
+            throw invalid(name, expected: "a duration such as 30d or 52w, or forever")
+        }
+        return milliseconds
+    }
+
     mutating func choice<T: RawRepresentable & CaseIterable>(_ name: String, _ type: T.Type) throws(ConfigurationError) -> T?
     where T.RawValue == String {
         guard let text = try string(name) else { return nil }
