@@ -24,7 +24,7 @@ public struct DifferenceFormatter: Sendable {
     public func line(for difference: AlertDifference) -> String {
         switch format {
         case .jsonl:
-            return #"{"change":"\#(difference.change.rawValue)","type":"\#(difference.type.rawValue)","alert":\#(Self.quoted(difference.alert)),"device":\#(Self.quoted(difference.device)),"at":"\#(ReplayText.time(difference.at))","shiftMs":\#(difference.shift)}"#
+            return #"{"change":"\#(difference.change.rawValue)","type":"\#(difference.type.rawValue)","alert":\#(ReplayText.jsonString(difference.alert)),"device":\#(ReplayText.jsonString(difference.device)),"at":"\#(ReplayText.time(difference.at))","shiftMs":\#(difference.shift)}"#
         case .csv:
             return [difference.change.rawValue, difference.type.rawValue, difference.alert, difference.device,
                     ReplayText.time(difference.at), String(difference.shift)].map(ReplayText.csvField).joined(separator: ",")
@@ -54,7 +54,7 @@ public struct DifferenceFormatter: Sendable {
             return []
         case .jsonl:
             return rules.map {
-                #"{"summary":{"alert":\#(Self.quoted($0.alert)),"\#(baselineName)":\#($0.baseline),"\#(candidateName)":\#($0.candidate),"added":\#($0.added),"removed":\#($0.removed),"moved":\#($0.moved)}}"#
+                #"{"summary":{"alert":\#(ReplayText.jsonString($0.alert)),"\#(baselineName)":\#($0.baseline),"\#(candidateName)":\#($0.candidate),"added":\#($0.added),"removed":\#($0.removed),"moved":\#($0.moved)}}"#
             }
         case .table:
             let width = max(5, rules.map(\.alert.count).max() ?? 0)
@@ -73,23 +73,5 @@ public struct DifferenceFormatter: Sendable {
                          + (comparison.tolerance > 0 ? " (moves within \(ReplayText.shift(comparison.tolerance).dropFirst()) ignored)" : ""))
             return lines
         }
-    }
-
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

@@ -75,14 +75,6 @@ enum ReplayText {
         return result + "\""
     }
 
-    /// `text` as one MQTT topic level: `/`, `+`, `#` and NUL become `_`.
-    static func topicLevel(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "#") || $0 == 0 }) else {
-            return text.isEmpty ? "_" : text
-        }
-        return String(text.map { "/+#\u{0}".contains($0) ? "_" : $0 })
-    }
-
     private static func pad(_ value: Int64, _ width: Int) -> String {
         let text = String(value)
         return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text

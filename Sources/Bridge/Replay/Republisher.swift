@@ -146,7 +146,7 @@ public struct Republisher: Sendable {
         }
 
         static func normalized(_ reading: Reading, device: Device) -> (topic: String, payload: [UInt8]) {
-            let topic = "telemetry-bridge/replay/" + ReplayText.topicLevel(device.id) + "/" + ReplayText.topicLevel(reading.metric)
+            let topic = "telemetry-bridge/replay/" + AlertTopics.escape(device.id) + "/" + AlertTopics.escape(reading.metric)
             var json = "{\"device\":" + ReplayText.jsonString(device.id) + ",\"type\":" + ReplayText.jsonString(device.type)
             json += ",\"metric\":" + ReplayText.jsonString(reading.metric) + ",\"timestamp\":" + String(reading.timestamp)
             json += ",\"at\":\"" + ReplayText.time(reading.timestamp) + "\",\"value\":"
