@@ -49,7 +49,9 @@ final class EventEncodingTests: XCTestCase {
             XCTAssertEqual(EventTimestamp.parse(EventTimestamp.format(ms)), ms)
         }
         XCTAssertEqual(EventTimestamp.parse("2026-11-23T10:15:00.5+00:00"), 1_795_428_900_500)
-        XCTAssertNil(EventTimestamp.parse("2026-11-23 10:15:00Z"))
+        XCTAssertEqual(EventTimestamp.parse("2026-11-23 10:15:00Z"), 1_795_428_900_000, "RFC 3339 allows a space")
+        XCTAssertNil(EventTimestamp.parse("2026-11-23T25:15:00Z"))
+        XCTAssertNil(EventTimestamp.parse("yesterday"))
     }
 
     func testUUIDv7IdsAreTimeOrderedUniqueAndVersioned() {
