@@ -1,3 +1,4 @@
+import Telemetry
 import GRDB
 
 extension TelemetryStore {

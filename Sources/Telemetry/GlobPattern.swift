@@ -1,28 +1,19 @@
 /// A shell-style pattern on device ids: `*` matches any run of characters (also empty), `?`
-/// exactly one; everything else matches itself. Compared by Unicode scalars.
-struct GlobPattern: Sendable {
+/// exactly one; everything else matches itself. Compared by Unicode scalars. The one glob every
+/// filter uses (rules' `devices:`, export, replay, alert queries), so a pattern means the same
+/// everywhere.
+public struct GlobPattern: Sendable, Hashable {
     private let scalars: [Unicode.Scalar]
-    let isLiteral: Bool
-    let text: String
+    public let isLiteral: Bool
+    public let text: String
 
-    init(_ text: String) {
+    public init(_ text: String) {
         self.text = text
         scalars = Array(text.unicodeScalars)
         isLiteral = !scalars.contains("*") && !scalars.contains("?")
     }
 
-    /// The same pattern for SQLite's `GLOB`, which also treats `[` as special (and nothing else
-    /// we do not): `[` becomes the one-character class `[[]`.
-    var sqliteGlob: String {
-        guard text.contains("[") else { return text }
-        var result = ""
-        for character in text.unicodeScalars {
-            if character == "[" { result += "[[]" } else { result.unicodeScalars.append(character) }
-        }
-        return result
-    }
-
-    func matches(_ candidate: String) -> Bool {
+    public func matches(_ candidate: String) -> Bool {
         if isLiteral { return candidate == text }
         let subject = Array(candidate.unicodeScalars)
         // Iterative matcher with single-star backtracking: O(pattern x subject) worst case.
