@@ -1,5 +1,6 @@
-/// Appends JSON text to a byte buffer: the encoder's side of the payload formats.
-enum JSONWriter {
+/// Appends JSON text to a byte buffer: the encoder's side of the payload formats, and the one
+/// JSON string escaper of the command-line output.
+public enum JSONWriter {
     /// Shortest text that reads back as the same Double: integers without a fraction, `null`
     /// for values JSON cannot carry.
     static func number(_ value: Double) -> String {
@@ -10,7 +11,15 @@ enum JSONWriter {
         return value.description
     }
 
-    static func appendString(_ text: String, to buffer: inout [UInt8]) {
+    /// `text` as a JSON string literal, quotes included.
+    public static func string(_ text: String) -> String {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(text.utf8.count + 2)
+        appendString(text, to: &buffer)
+        return String(decoding: buffer, as: UTF8.self)
+    }
+
+    public static func appendString(_ text: String, to buffer: inout [UInt8]) {
         buffer.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
             switch byte {
