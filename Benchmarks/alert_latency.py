@@ -29,6 +29,8 @@ The subscriber uses paho-mqtt; when it is missing it is installed with pip (PyPI
 publisher writes MQTT packets on a plain socket (see `RawPublisher`): paho would cost it a core.
 """
 import argparse, datetime, json, math, os, re, shutil, signal, socket, subprocess, sys, tempfile, threading, time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import free_port, wait_port  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NORMAL, HOT, COOL = 27.0, 35.0, 20.0
@@ -66,25 +68,6 @@ def make_client(client_id):
         return mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv311)
     except AttributeError:  # paho-mqtt 1.x
         return mqtt.Client(client_id=client_id, protocol=mqtt.MQTTv311)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def wait_port(port, deadline=10):
-    end = time.time() + deadline
-    while time.time() < end:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise SystemExit(f"broker did not start on port {port}")
 
 
 def device_name(index):
