@@ -4,7 +4,7 @@ SWIFT ?= swift
 APT_PACKAGES := libmosquitto-dev mosquitto mosquitto-clients libsqlite3-dev pkg-config openssl
 RELEASE_BIN := .build/release/telemetry-bridge
 
-.PHONY: demo test deps build release bench bench-ingest bench-rules bench-latency clean
+.PHONY: demo test deps build release bench bench-ingest bench-rules bench-latency bench-replay clean
 
 ## Check (and, as root, install) the Debian packages the build and the tests need.
 deps:
@@ -26,7 +26,7 @@ test: deps
 	$(SWIFT) test --skip-build --disable-swift-testing
 
 ## Benchmarks (not part of `make test`); results go to BENCHMARKS.md by hand.
-bench: bench-ingest bench-rules bench-latency
+bench: bench-ingest bench-rules bench-latency bench-replay
 
 bench-ingest: release
 	./Benchmarks/ingest.sh
@@ -39,6 +39,10 @@ bench-rules: deps
 ## Reading-to-alert latency through broker and bridge at 10 k msg/s (target p99 < 5 ms).
 bench-latency: release
 	./Benchmarks/alert_latency.sh
+
+## Replay: >= 10 M stored readings through the shipped rules, vs export of the same readings (target >= 1 M readings/s).
+bench-replay: release
+	python3 Benchmarks/replay.py --bin $(RELEASE_BIN)
 
 clean:
 	rm -rf .build .demo
