@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // libmosquitto, the system C client library.
@@ -34,6 +35,9 @@ let package = Package(
         .target(name: "Storage", dependencies: ["Telemetry", grdb]),
         // The daemon pipeline: configuration, ingest, rules and alerts, simulator, lifecycle.
         .target(name: "Bridge", dependencies: ["MQTT", "Telemetry", "Storage", "Rules", logging, yams]),
+        // The dashboard's JSON API over the event log (Hummingbird 2).
+        .target(name: "Dashboard", dependencies: ["Storage", "Telemetry", "Rules", logging,
+                                                  .product(name: "Hummingbird", package: "hummingbird")]),
         .executableTarget(
             name: "telemetry-bridge",
             dependencies: ["Bridge", "Telemetry", "Storage", "MQTT", "Rules", logging,
@@ -49,6 +53,8 @@ let package = Package(
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Telemetry"]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Telemetry", grdb]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Storage", "Telemetry",
+                                                          .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "BridgeTests", dependencies: ["Bridge", "Storage", "Telemetry", "MQTT", "Rules", "TestSupport", grdb]),
     ],
     swiftLanguageModes: [.v6]

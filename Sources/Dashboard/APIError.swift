@@ -1,0 +1,25 @@
+/// A request the API refuses: a bad parameter (400) or an unknown device or metric (404).
+/// Rendered as `{"error": "...", "parameter": "..."}`.
+struct APIError: Error, CustomStringConvertible, Equatable {
+    enum Kind: Equatable {
+        case badParameter
+        case notFound
+        case internalError
+    }
+
+    var kind: Kind
+    var parameter: String?
+    var message: String
+
+    static func badParameter(_ parameter: String, _ message: String) -> APIError {
+        APIError(kind: .badParameter, parameter: parameter, message: message)
+    }
+
+    static func notFound(_ parameter: String, _ message: String) -> APIError {
+        APIError(kind: .notFound, parameter: parameter, message: message)
+    }
+
+    var description: String {
+        parameter.map { "\($0): \(message)" } ?? message
+    }
+}

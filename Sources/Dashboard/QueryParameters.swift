@@ -1,0 +1,52 @@
+import Hummingbird
+import Telemetry
+
+/// Typed access to a request's query parameters, failing with an ``APIError`` naming the
+/// parameter and why it was refused.
+struct QueryParameters {
+    private let parameters: [Substring: Substring]
+
+    init(_ request: Request) {
+        var parameters: [Substring: Substring] = [:]
+        for (name, value) in request.uri.queryParameters where parameters[name] == nil {
+            parameters[name] = value
+        }
+        self.parameters = parameters
+    }
+
+    /// The parameter's text; nil when absent. Present but empty counts as absent.
+    func string(_ name: String) -> String? {
+        guard let value = parameters[Substring(name)], !value.isEmpty else { return nil }
+        return String(value)
+    }
+
+    func requiredString(_ name: String) throws(APIError) -> String {
+        guard let value = string(name) else { throw .badParameter(name, "is required") }
+        return value
+    }
+
+    /// A time as ISO 8601 text or integer epoch milliseconds.
+    func time(_ name: String) throws(APIError) -> Int64? {
+        guard let text = string(name) else { return nil }
+        if let milliseconds = Self.integer(text) { return milliseconds }
+        guard text.contains("T"), let milliseconds = TimestampParser.milliseconds(text: text) else {
+            throw .badParameter(name, "'\(text)' is not an ISO 8601 time or epoch milliseconds")
+        }
+        return milliseconds
+    }
+
+    /// An integer in `range`.
+    func integer(_ name: String, in range: ClosedRange<Int>) throws(APIError) -> Int? {
+        guard let text = string(name) else { return nil }
+        guard let value = Self.integer(text).flatMap({ Int(exactly: $0) }), range.contains(value) else {
+            throw .badParameter(name, "'\(text)' is not an integer in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return value
+    }
+
+    private static func integer(_ text: String) -> Int64? {
+        let digits = text.utf8.first == UInt8(ascii: "-") ? text.utf8.dropFirst() : text.utf8[...]
+        guard !digits.isEmpty, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+        return Int64(text)
+    }
+}
