@@ -2,9 +2,11 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 APT_PACKAGES := libmosquitto-dev mosquitto mosquitto-clients libsqlite3-dev pkg-config openssl
+# The dashboard's browser test loads the pages in a real headless chromium.
+TEST_APT_PACKAGES := $(APT_PACKAGES) chromium
 RELEASE_BIN := .build/release/telemetry-bridge
 
-.PHONY: demo test deps build release bench bench-ingest bench-rules bench-latency bench-replay clean
+.PHONY: demo test deps build release bench bench-ingest bench-rules bench-latency bench-replay bench-dashboard screenshots clean
 
 ## Check (and, as root, install) the Debian packages the build and the tests need.
 deps:
@@ -21,12 +23,13 @@ demo: release
 	@./scripts/demo.sh $(RELEASE_BIN)
 
 ## Unit and integration tests (integration tests start their own mosquitto on free loopback ports).
-test: deps
+test:
+	@./scripts/ensure-deps.sh $(TEST_APT_PACKAGES)
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-swift-testing
 
 ## Benchmarks (not part of `make test`); results go to BENCHMARKS.md by hand.
-bench: bench-ingest bench-rules bench-latency bench-replay
+bench: bench-ingest bench-rules bench-latency bench-replay bench-dashboard
 
 bench-ingest: release
 	./Benchmarks/ingest.sh
@@ -40,9 +43,18 @@ bench-rules: deps
 bench-latency: release
 	./Benchmarks/alert_latency.sh
 
+## Dashboard: /api/series (a year vs an hour, target < 100 ms) and /api/overview of 1,000 devices (< 200 ms) over loopback HTTP.
+bench-dashboard: deps
+	$(SWIFT) build -c release --product dashboard-benchmark
+	.build/release/dashboard-benchmark
+
 ## Replay: >= 10 M stored readings through the shipped rules, vs export of the same readings (target >= 1 M readings/s).
 bench-replay: release
 	python3 Benchmarks/replay.py --bin $(RELEASE_BIN)
+
+## PNGs of every dashboard page (private broker, simulated history, headless chromium) into screenshots/.
+screenshots: release
+	./scripts/screenshots.sh $(RELEASE_BIN)
 
 clean:
 	rm -rf .build .demo

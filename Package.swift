@@ -4,6 +4,9 @@ import PackageDescription
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
 let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
+let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
+let prometheus: Target.Dependency = .product(name: "Prometheus", package: "swift-prometheus")
+let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
 
 let package = Package(
     name: "telemetry-bridge",
@@ -17,6 +20,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // libmosquitto, the system C client library.
@@ -34,18 +40,22 @@ let package = Package(
         // The SQLite event log (GRDB): schema, migrations, batched writer, queries.
         .target(name: "Storage", dependencies: ["Telemetry", grdb]),
         // The daemon pipeline: configuration, ingest, rules and alerts, simulator, lifecycle.
-        .target(name: "Bridge", dependencies: ["MQTT", "Telemetry", "Storage", "Rules", logging, yams]),
-        // The dashboard's JSON API over the event log (Hummingbird 2).
-        .target(name: "Dashboard", dependencies: ["Storage", "Telemetry", "Rules", logging,
-                                                  .product(name: "Hummingbird", package: "hummingbird")]),
+        .target(name: "Bridge", dependencies: ["MQTT", "Telemetry", "Storage", "Rules", logging, yams, metrics]),
+        // The dashboard: pages, JSON API, live events and /metrics over the event log (Hummingbird 2).
+        .target(name: "Dashboard", dependencies: ["Bridge", "Storage", "Telemetry", "Rules", logging, metrics, prometheus, hummingbird],
+                resources: [.copy("Resources")]),
         .executableTarget(
             name: "telemetry-bridge",
-            dependencies: ["Bridge", "Telemetry", "Storage", "MQTT", "Rules", logging,
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Bridge", "Dashboard", "Telemetry", "Storage", "MQTT", "Rules", logging, metrics, prometheus, hummingbird,
+                           .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),
 
         // Rules micro-benchmark (release mode; see Benchmarks/README.md).
         .executableTarget(name: "rules-benchmark", dependencies: ["Rules", "Telemetry"], path: "Benchmarks/RulesBenchmark"),
+        // Dashboard benchmark: /api/series and /api/overview through a loopback server (release mode).
+        .executableTarget(name: "dashboard-benchmark", dependencies: ["Dashboard", "Bridge", "Storage", "Rules", "Telemetry", logging, hummingbird],
+                          path: "Benchmarks/DashboardBenchmark"),
 
         // Shared helpers for tests that run real processes (mosquitto, the daemon).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -53,9 +63,9 @@ let package = Package(
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Telemetry"]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Telemetry", grdb]),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Storage", "Telemetry",
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Bridge", "Storage", "Telemetry", "Rules", "TestSupport", metrics, prometheus,
                                                           .product(name: "HummingbirdTesting", package: "hummingbird")]),
-        .testTarget(name: "BridgeTests", dependencies: ["Bridge", "Storage", "Telemetry", "MQTT", "Rules", "TestSupport", grdb]),
+        .testTarget(name: "BridgeTests", dependencies: ["Bridge", "Storage", "Telemetry", "MQTT", "Rules", "TestSupport", grdb, metrics, prometheus]),
     ],
     swiftLanguageModes: [.v6]
 )

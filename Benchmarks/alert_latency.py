@@ -305,7 +305,7 @@ class Run:
         os.mkdir(rules)
         with open(os.path.join(rules, "bench.yaml"), "w") as f:
             f.write(RULES)
-        cmd = [os.path.abspath(self.args.bin), "run", "--broker", f"mqtt://127.0.0.1:{self.port}",
+        cmd = [os.path.abspath(self.args.bin), "run", "--http", "off", "--broker", f"mqtt://127.0.0.1:{self.port}",
                "--devices", os.path.join(ROOT, "Benchmarks", "Devices"), "--rules", rules,
                "--db", os.path.join(self.tmp, "bridge.sqlite"), "--client-id", f"bench-bridge-{os.getpid()}",
                "--summary-interval", "0", "--log-level", "info", *self.args.bridge_option]

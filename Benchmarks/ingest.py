@@ -58,7 +58,7 @@ class Bench:
     def bridge(self, qos, round_):
         cid = f"bridge-{qos}-{round_}-{time.time_ns()}"
         db = os.path.join(self.tmp, f"{cid}.sqlite")
-        cmd = [self.args.bin, "run", "--broker", self.url, "--devices", self.devices, "--db", db,
+        cmd = [self.args.bin, "run", "--http", "off", "--broker", self.url, "--devices", self.devices, "--db", db,
                "--client-id", cid, "--qos", str(qos), "--summary-interval", "10ms", "--log-level", "info"]
         # First run registers the persistent session, then stops.
         self.run_bridge(cmd, until=lambda line: "ready" in line or "subscribed" in line)

@@ -32,7 +32,7 @@ def build(args, tmp, db):
     broker = subprocess.Popen(["/usr/sbin/mosquitto", "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_port(port)
     url = f"mqtt://127.0.0.1:{port}"
-    bridge = subprocess.Popen([args.bin, "run", "--broker", url, "--db", db, "--devices", f"{ROOT}/Devices",
+    bridge = subprocess.Popen([args.bin, "run", "--http", "off", "--broker", url, "--db", db, "--devices", f"{ROOT}/Devices",
                                "--rules", f"{ROOT}/Rules", "--client-id", "replay-bench", "--qos", "0",
                                "--summary-interval", "0", "--log-level", "warning"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -57,8 +57,12 @@ CONF
     echo "broker: $broker (private mosquitto, config $demo_dir/mosquitto.conf)"
 fi
 
+http_port=${TELEMETRY_BRIDGE_DEMO_HTTP_PORT:-8080}
+port_open 127.0.0.1 "$http_port" && http_port=$(free_port)
+
 "$bin" devices check ./Devices
-"$bin" run --broker "$broker" --client-id telemetry-bridge-demo --db ./telemetry.sqlite 2> "$demo_dir/bridge.log" &
+"$bin" run --broker "$broker" --client-id telemetry-bridge-demo --db ./telemetry.sqlite \
+    --http "127.0.0.1:$http_port" 2> "$demo_dir/bridge.log" &
 bridge_pid=$!
 pids=("$bridge_pid" "${pids[@]}")
 tail -n +1 -f --pid="$bridge_pid" "$demo_dir/bridge.log" >&2 &
@@ -69,6 +73,7 @@ pids=("$!" "${pids[@]}")
 cat <<INFO
 
 telemetry-bridge demo is running.
+  dashboard                 -> http://127.0.0.1:$http_port/
   readings and dead letters -> $(pwd)/telemetry.sqlite (SQLite, WAL)
   bridge log                -> $demo_dir/bridge.log (a summary line every 10 s)
   alert events              -> MQTT alerts/# and the alerts table (rules in ./Rules)

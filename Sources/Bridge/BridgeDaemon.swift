@@ -14,20 +14,29 @@ public final class BridgeDaemon: Sendable {
     public let configuration: BridgeConfiguration
     private let logger: Logger
     private let catalog: DeviceCatalog
-    private let store: TelemetryStore
+    /// The event log ingest writes to; the dashboard reads it through the same store.
+    public let store: TelemetryStore
     private let checkpointer: BackgroundCheckpointer
     private let pipeline: IngestPipeline
     private let publisher: AlertPublisher
     private let watcher: RuleFilesWatcher?
     private let mqttConfiguration: MQTTConfiguration
+    private let metrics: BridgeMetrics?
     /// The connected client; a new one per connection attempt (a client connects once).
     private let connection = Mutex<MQTTClient?>(nil)
 
     /// Loads the catalog and the rules, opens the store and rebuilds rule state from it; nothing
     /// touches the network yet.
-    public init(configuration: BridgeConfiguration, logger: Logger) throws(BridgeError) {
+    ///
+    /// - Parameters:
+    ///   - metrics: instruments the pipeline updates per commit and ``refreshMetrics()`` per scrape.
+    ///   - commitObserver: told about every commit (see ``CommitObserver``).
+    public init(configuration: BridgeConfiguration, logger: Logger, metrics: BridgeMetrics? = nil,
+                commitObserver: CommitObserver? = nil) throws(BridgeError)
+    {
         self.configuration = configuration
         self.logger = logger
+        self.metrics = metrics
         do {
             catalog = try DeviceCatalog.load(directory: configuration.devices)
         } catch {
@@ -71,7 +80,8 @@ public final class BridgeDaemon: Sendable {
             topics: AlertTopics(events: configuration.alertTopic, active: configuration.activeAlertTopic), logger: logger)
         let pipeline = IngestPipeline(catalog: catalog, maxPayloadBytes: configuration.maxPayload, store: store,
                                       rules: engine, publisher: publisher, logger: logger,
-                                      backlogBatchSize: configuration.batchSize)
+                                      backlogBatchSize: configuration.batchSize, metrics: metrics,
+                                      commitObserver: commitObserver)
         self.publisher = publisher
         self.pipeline = pipeline
         watcher = rulesDirectory.map { RuleFilesWatcher(directory: $0, schema: schema, pipeline: pipeline, logger: logger) }
@@ -84,11 +94,35 @@ public final class BridgeDaemon: Sendable {
 
     public var counters: IngestCounters { pipeline.counters }
 
+    /// The rule set in force (it changes on reload); nil when alerting is off.
+    public var rules: RuleSet? { pipeline.rules }
+
+    /// Broker connection and writer state, for `/healthz`.
+    public func health() -> BridgeHealth {
+        let lastCommitAt = counters.lastCommitAt.load(ordering: .relaxed)
+        return BridgeHealth(
+            brokerConnected: connection.withLock { $0 }?.status.connected ?? false,
+            lastCommitFailed: counters.lastCommitFailed.load(ordering: .relaxed),
+            lastCommitAt: lastCommitAt > 0 ? lastCommitAt : nil)
+    }
+
+    /// Brings the gauges that are read, not pushed, up to date: broker connection, reconnects and
+    /// queue depth. Called before each metrics scrape.
+    public func refreshMetrics() {
+        guard let metrics else { return }
+        let status = connection.withLock { $0 }?.status
+        metrics.recordConnection(connected: status?.connected ?? false, reconnects: status?.reconnects ?? 0)
+        metrics.recordQueueDepth(counters.pending.load(ordering: .relaxed))
+    }
+
     /// Connects, ingests until SIGINT/SIGTERM, then shuts down cleanly.
     ///
     /// A broker that cannot be reached yet (started after us, restarting) is retried with capped
     /// exponential backoff; a refusal (bad credentials, not authorised, TLS) ends the process at once.
-    public func run() throws(BridgeError) {
+    ///
+    /// - Parameter whenStopping: runs once a signal arrived, before ingest stops (e.g. stops the
+    ///   dashboard's HTTP server), also when the signal came while the broker was unreachable.
+    public func run(whenStopping: () -> Void = {}) throws(BridgeError) {
         let signals = SignalWaiter()
         var delay = Duration.milliseconds(500)
         while true {
@@ -97,7 +131,10 @@ public final class BridgeDaemon: Sendable {
                 break
             } catch .mqtt(let error) where error.isTransient {
                 logger.warning("broker unreachable; retrying", metadata: ["error": "\(error)", "retryIn": "\(delay)"])
-                if signals.wait(timeout: delay) != nil { return }
+                if signals.wait(timeout: delay) != nil {
+                    whenStopping()
+                    return
+                }
                 delay = min(delay * 2, .seconds(30))
             }
         }
@@ -105,6 +142,7 @@ public final class BridgeDaemon: Sendable {
         watcher?.start(interval: configuration.rulesWatchInterval)
         let signal = signals.wait()
         logger.info("stopping", metadata: ["signal": "\(signal)"])
+        whenStopping()
         for timer in timers { timer.cancel() }
         watcher?.stop()
         stop()

@@ -12,6 +12,8 @@ public final class IngestCounters: Sendable {
     public let pending = Atomic<Int>(0)
     /// Wall-clock milliseconds of the last successful commit (0 before the first).
     public let lastCommitAt = Atomic<Int64>(0)
+    /// Whether the last commit failed (the writer is unhealthy until one succeeds again).
+    public let lastCommitFailed = Atomic<Bool>(false)
 
     public init() {}
 

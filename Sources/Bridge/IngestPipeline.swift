@@ -1,3 +1,4 @@
+import Dispatch
 import Logging
 import Rules
 import Storage
@@ -35,16 +36,23 @@ public final class IngestPipeline: Sendable {
     private let backlogBatchSize: Int
     /// Set while a backlog is drained; the wall-clock tick waits until it is caught up.
     private let drainingBacklog = Atomic<Bool>(false)
+    private let metrics: BridgeMetrics?
+    private let commitObserver: CommitObserver?
 
     /// - Parameters:
     ///   - rules: the engine to run, already warmed up (see `AlertWarmUp`); nil turns alerting off.
     ///   - publisher: where alert events go after they are committed.
+    ///   - metrics: instruments updated once per commit; nil costs nothing.
+    ///   - commitObserver: told about every commit after its alert events are published (see ``CommitObserver``).
     ///   - clock: wall-clock milliseconds since the epoch, injected so tests control time.
     public init(catalog: DeviceCatalog, maxPayloadBytes: Int, store: TelemetryStore, rules: RuleEngine? = nil,
                 publisher: AlertPublisher? = nil, logger: Logger = Logger(label: "telemetry-bridge.pipeline"),
                 counters: IngestCounters = IngestCounters(), backlogBatchSize: Int = 1000,
+                metrics: BridgeMetrics? = nil, commitObserver: CommitObserver? = nil,
                 clock: @escaping @Sendable () -> Int64 = WallClock.milliseconds)
     {
+        self.metrics = metrics
+        self.commitObserver = commitObserver
         self.backlogBatchSize = backlogBatchSize
         self.catalog = catalog
         self.decoder = MessageDecoder(catalog: catalog, maxPayloadBytes: maxPayloadBytes)
@@ -84,7 +92,7 @@ public final class IngestPipeline: Sendable {
             }
             decoded.append(result)
         }
-        return try state.withLock { (state: inout State) throws(StorageError) -> WriteOutcome in
+        let outcome = try state.withLock { (state: inout State) throws(StorageError) -> WriteOutcome in
             var events: [AlertEvent] = []
             for index in decoded.indices {
                 guard let device = decoded[index].device, !decoded[index].readings.isEmpty else { continue }
@@ -109,9 +117,12 @@ public final class IngestPipeline: Sendable {
             counters.duplicates.add(outcome.duplicateReadings, ordering: .relaxed)
             counters.deadLetters.add(outcome.deadLetters, ordering: .relaxed)
             counters.batches.add(1, ordering: .relaxed)
-            counters.lastCommitAt.store(clock(), ordering: .relaxed)
+            metrics?.recordBatch(messages: messages.count, outcome: outcome, deadLetters: batch.deadLetters)
+            committed(batch)
             return outcome
         }
+        if let metrics { recordLag(decoded, messages: messages, into: metrics) }
+        return outcome
     }
 
     /// Moves rule time to `now` (wall clock) without a reading: `silent()` deadlines and `for`
@@ -129,6 +140,7 @@ public final class IngestPipeline: Sendable {
             batch.alerts = records(for: events, engine: state.engine)
             _ = try commit(batch, state: &state)
             publish(events, engine: state.engine)
+            committed(batch)
             return events
         }
     }
@@ -145,6 +157,7 @@ public final class IngestPipeline: Sendable {
                 batch.alerts = records(for: summary.events, engine: state.engine)
                 _ = try commit(batch, state: &state)
                 publish(summary.events, engine: state.engine)
+                committed(batch)
             }
             return summary
         }
@@ -159,8 +172,18 @@ public final class IngestPipeline: Sendable {
     /// rebuilt from the log (the same path as a restart) before the error goes up.
     private func commit(_ batch: IngestBatch, state: inout State) throws(StorageError) -> WriteOutcome {
         do {
-            return try store.write(batch)
+            let started = metrics == nil ? 0 : DispatchTime.now().uptimeNanoseconds
+            let outcome = try store.write(batch)
+            let now = clock()
+            counters.lastCommitAt.store(now, ordering: .relaxed)
+            counters.lastCommitFailed.store(false, ordering: .relaxed)
+            if let metrics {
+                metrics.recordCommit(nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds &- started), at: now)
+                metrics.recordAlerts(batch.alerts)
+            }
+            return outcome
         } catch {
+            counters.lastCommitFailed.store(true, ordering: .relaxed)
             if let rules = state.engine?.rules {
                 do {
                     state.engine = try AlertWarmUp.engine(rules: rules, store: store).0
@@ -171,6 +194,25 @@ public final class IngestPipeline: Sendable {
                 }
             }
             throw error
+        }
+    }
+
+    /// Hands a stored and published batch to the observer.
+    private func committed(_ batch: IngestBatch) {
+        commitObserver?(CommittedBatch(readings: batch.readings, alerts: batch.alerts, deadLetters: batch.deadLetters))
+    }
+
+    /// Ingest lag (receive time − event time) of the readings of every message of a batch of up to
+    /// ``BridgeMetrics/lagSamplesPerBatch`` messages, of that many evenly spaced messages otherwise.
+    /// Readings stamped on receipt have no lag to report.
+    private func recordLag(_ decoded: [DecodedMessage], messages: [InboundMessage], into metrics: BridgeMetrics) {
+        let step = max(1, (decoded.count + BridgeMetrics.lagSamplesPerBatch - 1) / BridgeMetrics.lagSamplesPerBatch)
+        for index in stride(from: 0, to: decoded.count, by: step) {
+            guard let device = decoded[index].device, !receiveTimeTypes.contains(device.type) else { continue }
+            let receivedAt = messages[index].receivedAt
+            for reading in decoded[index].readings {
+                metrics.recordLag(milliseconds: receivedAt - reading.timestamp)
+            }
         }
     }
 

@@ -14,30 +14,6 @@ enum APIResponses {
         var series: [SeriesSummary]
     }
 
-    struct Point: Encodable, Equatable {
-        var t: String
-        var min: Double
-        var max: Double
-        var avg: Double
-        var count: Int
-    }
-
-    struct Series: Encodable, Equatable {
-        var device: String
-        var metric: String
-        var unit: String?
-        var from: String
-        var to: String
-        var points: [Point]
-    }
-
-    struct LatestValue: Encodable, Equatable {
-        var device: String
-        var metric: String
-        var value: Double
-        var t: String
-    }
-
     struct DeadLetter: Encodable, Equatable {
         var id: Int64
         var receivedAt: String

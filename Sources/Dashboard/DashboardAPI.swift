@@ -1,4 +1,5 @@
 import Hummingbird
+import Rules
 import Storage
 import Telemetry
 
@@ -10,12 +11,10 @@ struct DashboardAPI: Sendable {
     static let defaultLimit = 1_000
     static let maximumLimit = 100_000
     static let previewBytes = 256
-    /// How far back ``state(_:)`` looks for a series' latest value, widening step by step; the
-    /// final step is unbounded so a series silent for longer still shows its last value.
-    static let lookbacks: [Int64?] = [3_600_000, 86_400_000, 30 * 86_400_000, 366 * 86_400_000, nil]
-
     let store: TelemetryStore
     let now: DashboardApplication.Clock
+    /// Rules whose pending alerts `/api/state` and `/api/overview` show; none: no pending alerts.
+    let rules: RuleSet?
 
     func respond(_ body: () throws(APIError) -> Response) -> Response {
         do {
@@ -52,9 +51,9 @@ struct DashboardAPI: Sendable {
         let from = try query.time("from") ?? to - Self.defaultRange
         guard from < to else { throw .badParameter("to", "must be after from") }
         let points = try query.integer("points", in: 1...Self.maximumPoints) ?? Self.defaultPoints
-        let all = try storage { () throws(StorageError) in try store.series() }
-        guard let stored = all.first(where: { $0.device == device && $0.metric == metric }) else {
-            if all.contains(where: { $0.device == device }) {
+        let ofDevice = try storage { () throws(StorageError) in try store.series(device: device) }
+        guard let stored = ofDevice.first(where: { $0.metric == metric }) else {
+            if !ofDevice.isEmpty {
                 throw .notFound("metric", "device '\(device)' has no metric '\(metric)'")
             }
             throw .notFound("device", "unknown device '\(device)'")
@@ -62,12 +61,34 @@ struct DashboardAPI: Sendable {
         let buckets = try storage { () throws(StorageError) in
             try store.series(device: device, metric: metric, from: from, to: to, points: points)
         }
-        return JSONResponse.encode(APIResponses.Series(
-            device: device, metric: metric, unit: stored.unit,
-            from: ISO8601Timestamp.string(from), to: ISO8601Timestamp.string(to),
-            points: buckets.map {
-                APIResponses.Point(t: ISO8601Timestamp.string($0.start), min: $0.min, max: $0.max, avg: $0.avg, count: $0.count)
-            }))
+        var json = JSONBytes(capacity: 256 + buckets.count * 110)
+        json.raw(#"{"device":"#)
+        json.string(device)
+        json.raw(#","metric":"#)
+        json.string(metric)
+        json.raw(#","unit":"#)
+        json.string(stored.unit)
+        json.raw(#","from":"#)
+        json.time(from)
+        json.raw(#","to":"#)
+        json.time(to)
+        json.raw(#","points":["#)
+        for (index, bucket) in buckets.enumerated() {
+            if index > 0 { json.byte(",") }
+            json.raw(#"{"t":"#)
+            json.time(bucket.start)
+            json.raw(#","min":"#)
+            json.number(bucket.min)
+            json.raw(#","max":"#)
+            json.number(bucket.max)
+            json.raw(#","avg":"#)
+            json.number(bucket.avg)
+            json.raw(#","count":"#)
+            json.integer(bucket.count)
+            json.byte("}")
+        }
+        json.raw("]}")
+        return JSONResponse.raw(json.bytes)
     }
 
     func alerts(_ query: QueryParameters) throws(APIError) -> Response {
@@ -87,40 +108,40 @@ struct DashboardAPI: Sendable {
 
     private static let kinds: [String: AlertRecord.Kind] = ["raised": .raised, "cleared": .cleared]
 
+    /// `/api/state?at=`: `{"at","firing":[AlertRaised],"pending":[{"alert","device","severity","since"}],
+    /// "latest":[{"device","metric","value","t"}]}` at T (default now).
     func state(_ query: QueryParameters) throws(APIError) -> Response {
         let at = try query.time("at") ?? now()
-        let firing = try storage { () throws(StorageError) in try store.firingAlerts(at: at) }
-        let series = try storage { () throws(StorageError) in try store.series() }
-        var latest: [APIResponses.LatestValue] = []
-        for entry in series {
-            if let reading = try latestReading(device: entry.device, metric: entry.metric, at: at) {
-                latest.append(APIResponses.LatestValue(
-                    device: entry.device, metric: entry.metric, value: reading.value, t: ISO8601Timestamp.string(reading.timestamp)))
-            }
+        let snapshot = try storage { () throws(StorageError) in try FleetSnapshot(store: store, rules: rules, at: at) }
+        var json = JSONBytes(capacity: 256 + snapshot.latest.count * 96)
+        json.raw(#"{"at":"#)
+        json.time(at)
+        json.raw(#","firing":"#)
+        json.array(ofEncoded: snapshot.firing.map(\.event))
+        json.raw(#","pending":"#)
+        FleetSnapshot.writePending(snapshot.pending, to: &json)
+        json.raw(#","latest":["#)
+        for (index, reading) in snapshot.latest.enumerated() {
+            if index > 0 { json.byte(",") }
+            json.raw(#"{"device":"#)
+            json.string(reading.series.device)
+            json.raw(#","metric":"#)
+            json.string(reading.series.metric)
+            json.raw(#","value":"#)
+            json.number(reading.value)
+            json.raw(#","t":"#)
+            json.time(reading.timestamp)
+            json.byte("}")
         }
-        var bytes = Array(#"{"at":""#.utf8)
-        ISO8601Timestamp.append(at, to: &bytes)
-        bytes += Array(#"","firing":"#.utf8)
-        bytes += JSONResponse.array(firing.map(\.event))
-        bytes += Array(#","latest":"#.utf8)
-        bytes += JSONResponse.encodedBytes(latest)
-        bytes.append(UInt8(ascii: "}"))
-        return JSONResponse.raw(bytes)
+        json.raw("]}")
+        return JSONResponse.raw(json.bytes)
     }
 
-    /// The last reading of a series at or before `at`.
-    private func latestReading(device: String, metric: String, at: Int64) throws(APIError) -> Reading? {
-        let (end, overflow) = at.addingReportingOverflow(1)
-        let to: Int64? = overflow ? nil : end
-        for lookback in Self.lookbacks {
-            let from = lookback.map { at.subtractingReportingOverflow($0) }.flatMap { $0.overflow ? nil : $0.partialValue }
-            let readings = try storage { () throws(StorageError) in
-                try store.readings(device: device, metric: metric, from: from, to: to)
-            }
-            if let last = readings.last { return last }
-            if from == nil { break }
-        }
-        return nil
+    /// `/api/overview?at=`: see ``FleetOverview``.
+    func overview(_ query: QueryParameters) throws(APIError) -> Response {
+        let at = try query.time("at") ?? now()
+        let overview = try storage { () throws(StorageError) in try FleetOverview(store: store, rules: rules, at: at) }
+        return JSONResponse.raw(overview.json())
     }
 
     func deadLetters(_ query: QueryParameters) throws(APIError) -> Response {

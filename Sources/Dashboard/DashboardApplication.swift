@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import Rules
 import Storage
 import Telemetry
 
@@ -19,16 +20,27 @@ public struct DashboardApplication: Sendable {
     let now: Clock
     let health: HealthProvider
     let api: DashboardAPI
+    /// `/metrics`; absent, the route answers 404.
+    let metrics: MetricsEndpoint?
+    /// `/api/events`; without ingest (`serve`) a broadcaster nobody publishes to, so streams only keep alive.
+    public let events: LiveEvents
 
+    /// `rules`: the rule set whose pending alerts `/api/state` and `/api/overview` rebuild at T
+    /// (from the stored log, per request); nil shows none.
     public init(
         store: TelemetryStore,
         now: @escaping Clock,
-        health: @escaping HealthProvider = { DashboardHealth(healthy: true) }
+        health: @escaping HealthProvider = { DashboardHealth(healthy: true) },
+        rules: RuleSet? = nil,
+        metrics: MetricsEndpoint? = nil,
+        events: LiveEvents = LiveEvents()
     ) {
         self.store = store
         self.now = now
         self.health = health
-        api = DashboardAPI(store: store, now: now)
+        self.metrics = metrics
+        self.events = events
+        api = DashboardAPI(store: store, now: now, rules: rules)
     }
 
     /// The API's routes.
@@ -40,6 +52,7 @@ public struct DashboardApplication: Sendable {
         router.get("/api/series") { request, _ in api.respond { () throws(APIError) in try api.series(QueryParameters(request)) } }
         router.get("/api/alerts") { request, _ in api.respond { () throws(APIError) in try api.alerts(QueryParameters(request)) } }
         router.get("/api/state") { request, _ in api.respond { () throws(APIError) in try api.state(QueryParameters(request)) } }
+        router.get("/api/overview") { request, _ in api.respond { () throws(APIError) in try api.overview(QueryParameters(request)) } }
         router.get("/api/deadletters") { request, _ in
             api.respond { () throws(APIError) in try api.deadLetters(QueryParameters(request)) }
         }
@@ -49,6 +62,12 @@ public struct DashboardApplication: Sendable {
                 APIResponses.Health(status: report.healthy ? "ok" : "unhealthy", checks: report.checks),
                 status: report.healthy ? .ok : .serviceUnavailable)
         }
+        if let metrics {
+            router.get("/metrics") { _, _ in metrics.response() }
+        }
+        let events = self.events
+        router.get("/api/events") { _, _ in EventStreamResponse.response(events) }
+        DashboardAssets.addRoutes(to: router)
         return router
     }
 

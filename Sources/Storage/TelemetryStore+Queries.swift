@@ -61,8 +61,14 @@ extension TelemetryStore {
 
     /// Every series, ordered by device then metric.
     public func series() throws(StorageError) -> [StoredSeries] {
+        try read { db in try Self.allSeries(db) }
+    }
+
+    /// The series of one device, ordered by metric (empty for an unknown device).
+    public func series(device: String) throws(StorageError) -> [StoredSeries] {
         try read { db in
-            let statement = try RawStatement(db, sql: "SELECT id, device, metric, unit FROM series ORDER BY device, metric")
+            let statement = try RawStatement(db, sql: "SELECT id, device, metric, unit FROM series WHERE device = ? ORDER BY metric")
+            try statement.bind(1, device)
             var result: [StoredSeries] = []
             while try statement.step() {
                 result.append(StoredSeries(
@@ -71,6 +77,17 @@ extension TelemetryStore {
             }
             return result
         }
+    }
+
+    static func allSeries(_ db: Database) throws -> [StoredSeries] {
+        let statement = try RawStatement(db, sql: "SELECT id, device, metric, unit FROM series ORDER BY device, metric")
+        var result: [StoredSeries] = []
+        while try statement.step() {
+            result.append(StoredSeries(
+                id: statement.int64(0), device: statement.string(1),
+                metric: statement.string(2), unit: statement.optionalString(3)))
+        }
+        return result
     }
 
     /// The number of stored readings (scans the table: meant for checks and tests, not dashboards).

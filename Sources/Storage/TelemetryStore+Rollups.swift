@@ -15,26 +15,50 @@ extension TelemetryStore {
     }
 
     /// The stored rollup buckets of one series overlapping `[from, to)`, oldest first: every
-    /// bucket whose start is in `[floor(from), to)` (so the first may start before `from`).
-    /// Empty for an unknown series. Infinite readings are not part of rollups.
+    /// bucket whose start is in `[floor(from), to)` (so the first may start before `from`, and the
+    /// last may end after `to`: buckets are whole). Empty for an unknown series. Infinite readings
+    /// are not part of rollups.
     public func rollups(
         device: String, metric: String, from: Int64, to: Int64, resolution: RollupResolution
     ) throws(StorageError) -> [RollupBucket] {
         guard from < to else { return [] }
         return try read { db in
             guard let id = try Self.seriesID(db, device: device, metric: metric) else { return [] }
+            let recent = try Self.recentCells(db, series: id, from: from, to: to, resolution: resolution)
             var result: [RollupBucket] = []
-            try Self.forEachRollup(db, series: id, from: from, to: to, resolution: resolution) { start, cell in
-                result.append(cell.bucket(start: start))
+            try Self.forEachRollup(db, series: id, from: from, to: to, resolution: resolution, recent: recent[id] ?? [:]) {
+                result.append($1.bucket(start: $0))
+            }
+            return result
+        }
+    }
+
+    /// ``rollups(device:metric:from:to:resolution:)`` of every series at once, keyed by
+    /// ``StoredSeries/id`` (series with no bucket in the range are absent): e.g. a sparkline per
+    /// series for a fleet view. One read transaction; one index range per series plus one scan of
+    /// the not yet compacted readings in the range for all series together.
+    func rollups(from: Int64, to: Int64, resolution: RollupResolution) throws(StorageError) -> [Int64: [RollupBucket]] {
+        guard from < to else { return [:] }
+        return try read { db in
+            var recent = try Self.recentCells(db, series: nil, from: from, to: to, resolution: resolution)
+            var result: [Int64: [RollupBucket]] = [:]
+            for series in try Self.allSeries(db) {
+                var buckets: [RollupBucket] = []
+                let cells = recent.removeValue(forKey: series.id) ?? [:]
+                try Self.forEachRollup(db, series: series.id, from: from, to: to, resolution: resolution, recent: cells) {
+                    buckets.append($1.bucket(start: $0))
+                }
+                if !buckets.isEmpty { result[series.id] = buckets }
             }
             return result
         }
     }
 
     /// One series over `[from, to)` as at most `points` buckets (min/max/avg/count each): what a
-    /// chart of `points` pixel columns draws. Output buckets are `width` ms wide from `from`,
-    /// with `width` the range divided by `points`, rounded up to the source's resolution; empty
-    /// ones are omitted.
+    /// chart of `points` pixel columns draws. Output buckets are `width` ms wide on a grid that
+    /// starts at `from` floored to the source's resolution, with `width` that aligned range
+    /// divided by `points`, rounded up to the resolution: so every output bucket holds the same
+    /// number of source buckets wherever `from` falls. Empty ones are omitted.
     ///
     /// The source is the coarsest one no wider than an output bucket: hour rollups when a
     /// bucket spans an hour or more, minute rollups when it spans a minute or more, raw
@@ -63,13 +87,16 @@ extension TelemetryStore {
         device: String, metric: String, from: Int64, to: Int64, points: Int, source: SeriesSource
     ) throws(StorageError) -> [RollupBucket] {
         guard points > 0, from < to else { return [] }
-        let (range, overflow) = to.subtractingReportingOverflow(from)
+        let resolution = source.milliseconds
+        let origin = RollupResolution.floor(from, to: resolution)
+        let (end, endOverflow) = RollupResolution.floor(to - 1, to: resolution).addingReportingOverflow(resolution)
+        let (range, overflow) = (endOverflow ? .max : end).subtractingReportingOverflow(origin)
         guard !overflow else { return [] }
         let perPoint = range / Int64(points) + (range % Int64(points) == 0 ? 0 : 1)
-        let width = RollupResolution.roundUp(perPoint, toMultipleOf: source.milliseconds)
+        let width = RollupResolution.roundUp(perPoint, toMultipleOf: resolution)
         return try read { db in
             guard let id = try Self.seriesID(db, device: device, metric: metric) else { return [] }
-            var downsampler = SeriesDownsampler(from: from, width: width, points: points)
+            var downsampler = SeriesDownsampler(from: origin, width: width, points: points)
             switch source {
             case .raw:
                 let statement = try RawStatement(db, sql: """
@@ -87,8 +114,9 @@ extension TelemetryStore {
                     downsampler.add(start: statement.int64(0), RollupCell(value))
                 }
             case .rollup(let resolution):
-                try Self.forEachRollup(db, series: id, from: from, to: to, resolution: resolution) { start, cell in
-                    downsampler.add(start: start, cell)
+                let recent = try Self.recentCells(db, series: id, from: from, to: to, resolution: resolution)
+                try Self.forEachRollup(db, series: id, from: from, to: to, resolution: resolution, recent: recent[id] ?? [:]) {
+                    downsampler.add(start: $0, $1)
                 }
             }
             return downsampler.finish()
@@ -104,41 +132,128 @@ extension TelemetryStore {
         return statement.int64(0)
     }
 
-    /// Stored rollups of one series plus, on the fly, the readings not compacted yet (they are
-    /// rolled up when they are compacted: see `BatchWriter.compact`), in bucket order.
+    /// Stored rollups of one series whose bucket starts in `[floor(from), to)`, merged with
+    /// `recent` (the same buckets of the readings not compacted yet, from ``recentCells``), in
+    /// bucket order.
     private static func forEachRollup(
         _ db: Database, series id: Int64, from: Int64, to: Int64, resolution: RollupResolution,
-        _ body: (Int64, RollupCell) -> Void
+        recent: [Int64: RollupCell], _ body: (Int64, RollupCell) -> Void
     ) throws {
-        let first = resolution.bucket(of: from)
-        var cells: [Int64: RollupCell] = [:]
+        var cells = recent
         let stored = try RawStatement(db, sql: """
             SELECT bucket, count, sum, min, max FROM \(resolution.table)
             WHERE series_id = ?1 AND bucket >= ?2 AND bucket < ?3
             """)
         try stored.bind(1, id)
-        try stored.bind(2, first)
+        try stored.bind(2, resolution.bucket(of: from))
         try stored.bind(3, to)
         while try stored.step() {
-            cells[stored.int64(0)] = RollupCell(
-                count: stored.int64(1), sum: stored.double(2), min: stored.double(3), max: stored.double(4))
-        }
-        let width = resolution.milliseconds
-        let recent = try RawStatement(db, sql: """
-            SELECT ts - ((ts % ?4) + ?4) % ?4 AS bucket, count(*), sum(value), min(value), max(value)
-            FROM recent_readings WHERE series_id = ?1 AND ts >= ?2 AND ts < ?3 AND abs(value) < 9e999
-            GROUP BY bucket
-            """)
-        try recent.bind(1, id)
-        try recent.bind(2, first)
-        try recent.bind(3, to)
-        try recent.bind(4, width)
-        while try recent.step() {
-            let cell = RollupCell(count: recent.int64(1), sum: recent.double(2), min: recent.double(3), max: recent.double(4))
-            cells[recent.int64(0), default: RollupCell(count: 0, sum: 0, min: .infinity, max: -.infinity)].merge(cell)
+            let cell = RollupCell(count: stored.int64(1), sum: stored.double(2), min: stored.double(3), max: stored.double(4))
+            cells[stored.int64(0), default: RollupCell(count: 0, sum: 0, min: .infinity, max: -.infinity)].merge(cell)
         }
         for bucket in cells.keys.sorted() {
             if let cell = cells[bucket] { body(bucket, cell) }
+        }
+    }
+
+    /// The readings not compacted yet (they are rolled up when they are compacted: see
+    /// `BatchWriter.compact`) as rollup cells, per series id then bucket start: the buckets that
+    /// start in `[floor(from), to)`, whole. One scan of the time-ordered staging table, for one
+    /// series or (`nil`) all of them, aggregated here in scan order (buckets only grow per series)
+    /// rather than by a `GROUP BY`, whose sort cost tens of ms on a full staging table.
+    static func recentCells(
+        _ db: Database, series id: Int64?, from: Int64, to: Int64, resolution: RollupResolution
+    ) throws -> [Int64: [Int64: RollupCell]] {
+        let width = resolution.milliseconds
+        let (end, overflow) = resolution.bucket(of: to - 1).addingReportingOverflow(width)
+        let recent = try RawStatement(db, sql: """
+            SELECT ts, series_id, value FROM recent_readings WHERE ts >= ?2 AND ts < ?3 AND (?1 IS NULL OR series_id = ?1)
+            """)
+        try recent.bind(1, id)
+        try recent.bind(2, resolution.bucket(of: from))
+        try recent.bind(3, overflow ? .max : end)
+        var slots: [Int64: Int] = [:]
+        var series: [Int64] = []
+        var cells: [[(start: Int64, cell: RollupCell)]] = []
+        while try recent.step() {
+            let value = recent.double(2)
+            guard value.isFinite else { continue }
+            let start = resolution.bucket(of: recent.int64(0))
+            let seriesID = recent.int64(1)
+            let slot: Int
+            if let known = slots[seriesID] {
+                slot = known
+            } else {
+                slot = cells.count
+                slots[seriesID] = slot
+                series.append(seriesID)
+                cells.append([])
+            }
+            if let last = cells[slot].indices.last, cells[slot][last].start == start {
+                cells[slot][last].cell.add(value)
+            } else {
+                cells[slot].append((start, RollupCell(value)))
+            }
+        }
+        var result: [Int64: [Int64: RollupCell]] = [:]
+        result.reserveCapacity(series.count)
+        for (slot, seriesID) in series.enumerated() {
+            result[seriesID] = Dictionary(cells[slot].map { ($0.start, $0.cell) }, uniquingKeysWith: { a, b in
+                var merged = a
+                merged.merge(b)
+                return merged
+            })
+        }
+        return result
+    }
+}
+
+extension TelemetryStore {
+    /// A sparkline per series at `time`: hour buckets (or `resolution` ones) whose start is in
+    /// `[floor(from), time]`, with nothing after `time` in them, keyed by ``StoredSeries/id`` (series
+    /// without a reading in the range are absent). Whole buckets before the one holding `time` come
+    /// from their rollups; that last one merges the minute rollups of the minutes wholly at or
+    /// before `time` (the readings of `time`'s own minute are left out, so a view travelling back
+    /// never shows what came after). One read transaction, as ``rollups(from:to:resolution:)``.
+    public func sparklines(from: Int64, through time: Int64, resolution: RollupResolution = .hour) throws(StorageError) -> [Int64: [RollupBucket]] {
+        guard from <= time else { return [:] }
+        let first = resolution.bucket(of: from)
+        let current = resolution.bucket(of: time)
+        // Minute buckets wholly at or before `time` are those starting before `partialEnd`.
+        let minute = RollupResolution.minute
+        let partialEnd: Int64
+        if time == .max {
+            partialEnd = time
+        } else {
+            let (end, overflow) = minute.bucket(of: time + 1).subtractingReportingOverflow(minute.milliseconds - 1)
+            partialEnd = overflow ? .min : end
+        }
+        let hasPartial = resolution != .minute && partialEnd > current
+        return try read { db in
+            var whole = current > first
+                ? try Self.recentCells(db, series: nil, from: first, to: current, resolution: resolution) : [:]
+            var partial = hasPartial
+                ? try Self.recentCells(db, series: nil, from: current, to: partialEnd, resolution: .minute) : [:]
+            var result: [Int64: [RollupBucket]] = [:]
+            for series in try Self.allSeries(db) {
+                var buckets: [RollupBucket] = []
+                if current > first {
+                    let cells = whole.removeValue(forKey: series.id) ?? [:]
+                    try Self.forEachRollup(db, series: series.id, from: first, to: current, resolution: resolution, recent: cells) {
+                        buckets.append($1.bucket(start: $0))
+                    }
+                }
+                if hasPartial {
+                    var merged = RollupCell(count: 0, sum: 0, min: .infinity, max: -.infinity)
+                    let cells = partial.removeValue(forKey: series.id) ?? [:]
+                    try Self.forEachRollup(db, series: series.id, from: current, to: partialEnd, resolution: .minute, recent: cells) {
+                        merged.merge($1)
+                    }
+                    if merged.count > 0 { buckets.append(merged.bucket(start: current)) }
+                }
+                if !buckets.isEmpty { result[series.id] = buckets }
+            }
+            return result
         }
     }
 }

@@ -37,7 +37,8 @@ public enum JSONWriter {
         buffer.append(UInt8(ascii: "\""))
     }
 
-    static func appendNumber(_ value: Double, to buffer: inout [UInt8]) {
+    /// Appends a number as ``number(_:)`` writes it (`null` when not finite).
+    public static func appendNumber(_ value: Double, to buffer: inout [UInt8]) {
         buffer.append(contentsOf: number(value).utf8)
     }
 }

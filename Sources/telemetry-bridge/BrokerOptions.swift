@@ -59,18 +59,6 @@ struct BrokerOptions: ParsableArguments {
 
     /// Layers flags over the environment over the configuration file, and resolves them.
     func resolve(extraFlags: [String: String] = [:]) throws -> BridgeConfiguration {
-        let environment = ProcessInfo.processInfo.environment
-        let explicitFile = config ?? environment[ConfigurationValues.environmentPrefix + "CONFIG"]
-        let filePath = explicitFile ?? (FileManager.default.fileExists(atPath: "bridge.yaml") ? "bridge.yaml" : nil)
-        do {
-            let file = try filePath.map {
-                try ConfigurationValues.loadFile(path: $0, knownSettings: BridgeConfiguration.settingNames)
-            } ?? [:]
-            let values = ConfigurationValues(
-                flags: flags.merging(extraFlags) { _, extra in extra }, environment: environment, file: file)
-            return try BridgeConfiguration.resolve(values, environment: environment)
-        } catch let error as ConfigurationError {
-            throw CommandFailure.exit(BridgeError.configuration(error))
-        }
+        try ConfigurationResolver.resolve(config: config, flags: flags.merging(extraFlags) { _, extra in extra })
     }
 }

@@ -1,5 +1,8 @@
 import ArgumentParser
 import Bridge
+import Dashboard
+import Metrics
+import Prometheus
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -54,6 +57,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("summary-interval"), help: "How often to log a one-line summary (e.g. 10s; 0 disables). Default: 10s.")
     var summaryInterval: String?
 
+    @Option(help: "Dashboard, JSON API, /metrics and /healthz address HOST:PORT, or off. Default: 127.0.0.1:8080.")
+    var http: String?
+
     func run() throws {
         var flags: [String: String] = [:]
         flags["db"] = db
@@ -71,12 +77,46 @@ struct RunCommand: ParsableCommand {
         flags["max-payload"] = maxPayload
         flags["durability"] = durability
         flags["summary-interval"] = summaryInterval
+        flags["http"] = http
         let configuration = try broker.resolve(extraFlags: flags)
         let logger = LogSetup.bootstrap(level: configuration.logLevel)
+        guard let address = configuration.http else {
+            do {
+                try BridgeDaemon(configuration: configuration, logger: logger).run()
+            } catch {
+                throw CommandFailure.exit(error)
+            }
+            return
+        }
+        // One registry for the process: the global metrics system and the bridge's instruments.
+        let registry = PrometheusCollectorRegistry()
+        let factory = MetricsEndpoint.factory(registry: registry)
+        MetricsSystem.bootstrap(factory)
+        let events = LiveEvents()
+        let daemon: BridgeDaemon
         do {
-            let daemon = try BridgeDaemon(configuration: configuration, logger: logger)
-            try daemon.run()
+            daemon = try BridgeDaemon(configuration: configuration, logger: logger, metrics: BridgeMetrics(factory: factory),
+                                      commitObserver: events.publish)
         } catch {
+            throw CommandFailure.exit(error)
+        }
+        let dashboard = DashboardApplication(
+            store: daemon.store, now: WallClock.milliseconds,
+            health: { DashboardHealth(daemon.health(), now: WallClock.milliseconds()) },
+            rules: daemon.rules,
+            metrics: MetricsEndpoint(registry: registry, refresh: daemon.refreshMetrics),
+            events: events)
+        let server: DashboardServer
+        do {
+            server = try DashboardServer.start(dashboard, address: address, logger: logger)
+        } catch {
+            throw CommandFailure.exit(error.description, code: 1)
+        }
+        logger.info("dashboard listening", metadata: ["url": "\(server.url)"])
+        do {
+            try daemon.run(whenStopping: server.stop)
+        } catch {
+            server.stop()
             throw CommandFailure.exit(error)
         }
     }

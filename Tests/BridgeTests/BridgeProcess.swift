@@ -24,11 +24,19 @@ final class BridgeProcess {
     }
 
     /// Runs `telemetry-bridge <arguments>` with a clean environment (no TELEMETRY_BRIDGE_* leaks in).
+    /// `run` gets `--http off` unless the test sets the address (flag, environment or `--config`),
+    /// so daemons under test never contend for the default port.
     static func launch(_ arguments: [String], directory: TemporaryDirectory, name: String,
                        environment: [String: String] = [:]) throws -> BridgeProcess
     {
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TELEMETRY_BRIDGE_") }
         env.merge(environment) { _, new in new }
+        var arguments = arguments
+        if arguments.first == "run", !arguments.contains("--http"), !arguments.contains("--config"),
+           env["TELEMETRY_BRIDGE_HTTP"] == nil, env["TELEMETRY_BRIDGE_CONFIG"] == nil
+        {
+            arguments += ["--http", "off"]
+        }
         let child = try ChildProcess.launch(executable, arguments, environment: env,
                                             outputDirectory: directory.path, name: name)
         return BridgeProcess(child: child)

@@ -2,6 +2,7 @@ import Dashboard
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Rules
 import Storage
 import Telemetry
 import XCTest
@@ -65,15 +66,42 @@ class DashboardTestCase: XCTestCase {
             alerts: [raised, cleared]))
     }
 
-    func dashboard(health: @escaping DashboardApplication.HealthProvider = { DashboardHealth(healthy: true) }) -> DashboardApplication {
-        DashboardApplication(store: store, now: { Self.now }, health: health)
+    /// Rules over the fixture's pumps: `Warm` (pump-1 is above 30 from minute 31, so pending from
+    /// t0+31m until its `for` runs out at t0+51m) and `Quiet` (a pump silent for 30 minutes, for 10).
+    static let rulesYAML = """
+        rules:
+          - alert: Warm
+            devices: pump
+            when: last(temperature) > 30
+            for: 20m
+            severity: warning
+            message: warm
+          - alert: Quiet
+            devices: pump
+            when: silent(30m)
+            for: 10m
+            severity: info
+            message: quiet
+        """
+
+    static func rules() throws -> RuleSet {
+        try RuleSet.parse(
+            files: [("pumps.yaml", rulesYAML)],
+            schema: RuleSchema(types: [.init(name: "pump", metrics: ["temperature", "pressure"], labels: ["site"])]))
+    }
+
+    func dashboard(
+        health: @escaping DashboardApplication.HealthProvider = { DashboardHealth(healthy: true) }, rules: RuleSet? = nil
+    ) -> DashboardApplication {
+        DashboardApplication(store: store, now: { Self.now }, health: health, rules: rules)
     }
 
     /// Calls `uri` and returns the status and the body parsed as JSON.
     func get(
-        _ uri: String, health: @escaping DashboardApplication.HealthProvider = { DashboardHealth(healthy: true) }
+        _ uri: String, health: @escaping DashboardApplication.HealthProvider = { DashboardHealth(healthy: true) },
+        rules: RuleSet? = nil
     ) async throws -> (status: HTTPResponse.Status, json: Any) {
-        let app = Application(router: dashboard(health: health).router())
+        let app = Application(router: dashboard(health: health, rules: rules).router())
         return try await app.test(.router) { client in
             try await client.execute(uri: uri, method: .get) { response in
                 XCTAssertEqual(response.headers[.contentType], "application/json; charset=utf-8")

@@ -25,8 +25,10 @@ final class SeriesEndpointTests: DashboardTestCase {
     func testAcceptsISO8601TimesAndDefaultsToTheLastDay() async throws {
         let (status, json) = try await get("/api/series?device=pump-1&metric=temperature&from=2026-11-18T11:06:40Z&to=2026-11-18T11:16:40Z&points=1")
         XCTAssertEqual(status, .ok)
+        // 10 minutes in one point read minute rollups: whole minutes 11:06...11:16, on the minute grid.
         let points = try XCTUnwrap((json as? [String: Any])?["points"] as? [[String: Any]])
-        XCTAssertEqual(points.map { $0["count"] as? Int }, [10])
+        XCTAssertEqual(points.map { $0["count"] as? Int }, [11])
+        XCTAssertEqual(points.first?["t"] as? String, "2026-11-18T11:06:00.000Z")
 
         let (_, defaulted) = try await get("/api/series?device=pump-1&metric=temperature")
         let body = try XCTUnwrap(defaulted as? [String: Any])
@@ -50,5 +52,19 @@ final class SeriesEndpointTests: DashboardTestCase {
     func testUnknownDeviceOrMetricIsNotFound() async throws {
         try await assertError("/api/series?device=pump-9&metric=temperature", status: .notFound, parameter: "device")
         try await assertError("/api/series?device=pump-1&metric=pressure", status: .notFound, parameter: "metric")
+    }
+}
+
+final class SeriesGridTests: DashboardTestCase {
+    func testBucketsAreEvenWhenFromIsNotOnTheMinute() async throws {
+        // 11:06:40 to 12:06:40 in 6 points: minute rollups, grid from 11:06 in 11-minute buckets.
+        let (status, json) = try await get("/api/series?device=pump-1&metric=temperature&from=\(Self.t0)&to=\(Self.t0 + 3_600_000)&points=6")
+        XCTAssertEqual(status, .ok)
+        let points = try XCTUnwrap((json as? [String: Any])?["points"] as? [[String: Any]])
+        XCTAssertEqual(points.map { $0["t"] as? String }, [
+            "2026-11-18T11:06:00.000Z", "2026-11-18T11:17:00.000Z", "2026-11-18T11:28:00.000Z",
+            "2026-11-18T11:39:00.000Z", "2026-11-18T11:50:00.000Z", "2026-11-18T12:01:00.000Z",
+        ])
+        XCTAssertEqual(points.map { $0["count"] as? Int }, [11, 11, 11, 11, 11, 5])
     }
 }

@@ -43,9 +43,58 @@ final class StateEndpointTests: DashboardTestCase {
         XCTAssertEqual(beforeAll.latest.count, 0)
     }
 
+    private func pending(at: Int64) async throws -> [String] {
+        let (status, json) = try await get("/api/state?at=\(at)", rules: try Self.rules())
+        XCTAssertEqual(status, .ok)
+        let pending = try XCTUnwrap((json as? [String: Any])?["pending"] as? [[String: Any]])
+        return pending.map { entry in
+            ["alert", "device", "severity", "since"].map { entry[$0] as? String ?? "?" }.joined(separator: " ")
+        }
+    }
+
+    func testPendingAlertsAtSeveralTimesFromTheWarmedUpRules() async throws {
+        let t0 = Self.t0
+        let p30 = try await pending(at: t0 + 30 * 60_000)
+        XCTAssertEqual(p30, [])
+        // Warm holds from minute 31 (for 20m); pump-2, last heard at t0+5m, is silent from t0+35m (for 10m).
+        let p40 = try await pending(at: t0 + 40 * 60_000)
+        XCTAssertEqual(p40, [
+            "Warm pump-1 warning 2026-11-18T11:37:40.000Z",
+            "Quiet pump-2 info 2026-11-18T11:41:40.000Z",
+        ])
+        let p50 = try await pending(at: t0 + 50 * 60_000)
+        XCTAssertEqual(p50, ["Warm pump-1 warning 2026-11-18T11:37:40.000Z"])
+        let p51 = try await pending(at: t0 + 51 * 60_000)
+        XCTAssertEqual(p51, [], "for ran out at T: no longer pending")
+        // pump-1's last reading is at t0+59m: silent from t0+89m, so pending until t0+99m.
+        let p95 = try await pending(at: t0 + 95 * 60_000)
+        XCTAssertEqual(p95, ["Quiet pump-1 info 2026-11-18T12:35:40.000Z"])
+        let p120 = try await pending(at: Self.now)
+        XCTAssertEqual(p120, [])
+    }
+
+    func testPendingIsEmptyWithoutRulesAndFiringComesFromTheLog() async throws {
+        let (_, json) = try await get("/api/state?at=\(Self.t0 + 40 * 60_000)")
+        XCTAssertEqual(((json as? [String: Any])?["pending"] as? [[String: Any]])?.count, 0)
+        let (_, during) = try await get("/api/state?at=\(Self.raisedAt + 60_000)", rules: try Self.rules())
+        let body = try XCTUnwrap(during as? [String: Any])
+        XCTAssertEqual((body["firing"] as? [[String: Any]])?.map { $0["id"] as? String }, ["r1"])
+        XCTAssertEqual((body["pending"] as? [[String: Any]])?.count, 0)
+    }
+
+    func testExtremeTimesAnswer() async throws {
+        for at in [Int64.min, 0, Int64.max] {
+            let (status, json) = try await get("/api/state?at=\(at)", rules: try Self.rules())
+            XCTAssertEqual(status, .ok, "\(at)")
+            XCTAssertNotNil((json as? [String: Any])?["latest"] as? [[String: Any]], "\(at)")
+        }
+    }
+
     func testDefaultsToNowAndRejectsABadTime() async throws {
         let (_, json) = try await get("/api/state")
         XCTAssertEqual((json as? [String: Any])?["at"] as? String, "2026-11-18T13:06:40.000Z")
         try await assertError("/api/state?at=noon", parameter: "at")
+        try await assertError("/api/state?at=2026-13-45T00:00:00Z", parameter: "at")
+        try await assertError("/api/state?at=99999999999999999999", parameter: "at")
     }
 }

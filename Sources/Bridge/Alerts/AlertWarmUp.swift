@@ -11,49 +11,70 @@ import Telemetry
 /// set before the latest stored reading. Devices quiet for longer still get their last reading
 /// replayed, so `silent()` knows them. Up to the latest stored reading the replay is a warm-up:
 /// it emits nothing, because those events (if any) are already in the log.
-enum AlertWarmUp {
+public enum AlertWarmUp {
     struct Summary: Sendable, Hashable {
         var restoredFiring: Int
         var replayedReadings: Int
         var devices: Int
     }
 
-    static func engine(rules: RuleSet, store: TelemetryStore) throws(StorageError) -> (RuleEngine, Summary) {
+    /// The engine as it stands after the stored log up to `time` (ms, inclusive), or after the
+    /// whole log when `time` is nil (a daemon restart). With a `time`, clocks advance to it at the
+    /// end (a silence pending since it began: `advanceFindingOnsets`), still emitting nothing:
+    /// the engine's firing and pending alerts are then those at `time` (a dashboard travelling back).
+    static func engine(rules: RuleSet, store: TelemetryStore, until time: Int64? = nil) throws(StorageError) -> (RuleEngine, Summary) {
         var engine = RuleEngine(rules: rules)
-        let firing: [AlertRaised] = try store.firingAlerts().compactMap { record in
+        let firing: [AlertRaised] = try store.firingAlerts(at: time).compactMap { record in
             guard case .raised(let raised)? = try? AlertEvent(json: record.event) else { return nil }
             return raised
         }
-        let latest = try store.latestTimestamps()
+        let finals = try store.latestReadings(at: time ?? .max)
+        var latest: [String: Int64] = [:]
+        for reading in finals { latest[reading.series.device] = max(latest[reading.series.device] ?? .min, reading.timestamp) }
         guard let newest = latest.values.max() else {
             engine.restoreFiring(firing)
             return (engine, Summary(restoredFiring: firing.count, replayedReadings: 0, devices: 0))
         }
-        engine.restoreFiring(firing, warmUpUntil: newest)
+        let cutoff = time ?? newest
+        engine.restoreFiring(firing, warmUpUntil: cutoff)
         let devices = Dictionary(try store.devices().map { ($0.id, Device(id: $0.id, type: $0.type, labels: $0.labels)) },
                                  uniquingKeysWith: { first, _ in first })
-        let from = newest - rules.lookback
+        let (start, underflow) = cutoff.subtractingReportingOverflow(rules.lookback)
+        let from = underflow ? Int64.min : start
         var replayed = 0
         // Devices last heard from before the tail: their final readings, so silent() can see them.
-        let quiet = latest.filter { $0.value < from }
-        for series in try store.series() {
-            guard let last = quiet[series.device], let device = devices[series.device] else { continue }
-            for reading in try store.readings(device: series.device, metric: series.metric, from: last, to: last + 1) {
-                _ = engine.process(reading, device: device)
-                replayed += 1
-            }
+        for reading in finals {
+            guard let last = latest[reading.series.device], last < from, reading.timestamp == last,
+                  let device = devices[reading.series.device] else { continue }
+            _ = engine.process(
+                Reading(device: device.id, metric: reading.series.metric, timestamp: reading.timestamp, value: reading.value),
+                device: device)
+            replayed += 1
         }
+        var current: (id: String, handle: DeviceHandle)?
+        var metrics: [String: MetricHandle] = [:]
         do {
-            replayed += try store.forEachReadingByDevice(from: from, to: nil, devices: nil) { reading in
-                if let device = devices[reading.device] {
-                    _ = engine.process(reading, device: device)
+            let (end, overflow) = cutoff.addingReportingOverflow(1)
+            replayed += try store.forEachReadingByDevice(from: from, to: overflow ? nil : end, devices: nil) { reading in
+                if current?.id != reading.device {
+                    current = devices[reading.device].map { (reading.device, engine.handle(for: $0)) }
                 }
+                guard let handle = current?.handle else { return }
+                let metric: MetricHandle
+                if let known = metrics[reading.metric] {
+                    metric = known
+                } else {
+                    metric = engine.handle(forMetric: reading.metric)
+                    metrics[reading.metric] = metric
+                }
+                _ = engine.process(device: handle, metric: metric, timestamp: reading.timestamp, value: reading.value)
             }
         } catch let error as StorageError {
             throw error
         } catch {
             throw .io(path: store.path, message: "\(error)")
         }
+        if let time { _ = engine.advanceFindingOnsets(to: time) }
         return (engine, Summary(restoredFiring: firing.count, replayedReadings: replayed, devices: latest.count))
     }
 }

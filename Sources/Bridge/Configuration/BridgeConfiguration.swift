@@ -39,6 +39,8 @@ public struct BridgeConfiguration: Sendable {
     public var logLevel: String = "info"
     /// Milliseconds between the one-line summaries in the log; 0 turns them off.
     public var summaryInterval: Int64 = 10_000
+    /// Where the dashboard listens; nil (`off`) runs no HTTP server.
+    public var http: HTTPAddress? = .default
 
     public init() {}
 
@@ -56,7 +58,7 @@ public struct BridgeConfiguration: Sendable {
         "broker", "db", "devices", "rules", "alert-topic", "active-alert-topic", "rules-watch-interval",
         "retention-raw", "retention-1m", "retention-1h", "retention-interval", "client-id", "username", "password-file", "ca-file", "cert-file",
         "key-file", "tls-insecure", "mqtt-version", "qos", "batch-size", "batch-delay", "max-payload",
-        "durability", "log-level", "summary-interval",
+        "durability", "log-level", "summary-interval", "http",
     ]
 
     /// Resolves the configuration, reading `password-file` or `TELEMETRY_BRIDGE_PASSWORD` for the password.
@@ -93,6 +95,15 @@ public struct BridgeConfiguration: Sendable {
         config.durability = try reader.choice("durability", DurabilitySetting.self) ?? .normal
         config.logLevel = try reader.choice("log-level", LogLevelSetting.self)?.rawValue ?? config.logLevel
         config.summaryInterval = try reader.duration("summary-interval") ?? config.summaryInterval
+        if let http = try reader.string("http") {
+            if http == "off" {
+                config.http = nil
+            } else if let address = HTTPAddress(parsing: http) {
+                config.http = address
+            } else {
+                throw reader.invalid("http", expected: "HOST:PORT such as 127.0.0.1:8080 or [::1]:8080, with a port from 0 to 65535, or off")
+            }
+        }
         if let passwordFile = try reader.existingFile("password-file") {
             do {
                 config.password = try String(contentsOfFile: passwordFile, encoding: .utf8)

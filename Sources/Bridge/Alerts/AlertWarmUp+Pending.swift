@@ -1,0 +1,13 @@
+import Rules
+import Storage
+
+extension AlertWarmUp {
+    /// The alerts pending at `time` by the stored log: (rule, device) pairs whose `when` holds at
+    /// `time` but whose `for` has not run out, in device then rule order. Rebuilt like a restart's
+    /// warm-up (windows and timers from the readings of the rules' lookback before `time`, firing
+    /// alerts from the alert log at `time`), so it costs a replay of that lookback: nothing is cached.
+    public static func pendingAlerts(rules: RuleSet, store: TelemetryStore, at time: Int64) throws(StorageError) -> [PendingAlert] {
+        let (engine, _) = try engine(rules: rules, store: store, until: time)
+        return engine.pendingAlerts.filter { $0.firesAt > time }
+    }
+}

@@ -1,0 +1,22 @@
+import Storage
+import Telemetry
+
+/// What one commit stored, handed to a ``CommitObserver`` (e.g. the dashboard's live events).
+public struct CommittedBatch: Sendable {
+    /// The batch's readings, duplicates of stored ones included, in arrival order.
+    public var readings: [Reading]
+    /// Alert events in the order the engine produced them, as stored and published.
+    public var alerts: [AlertRecord]
+    public var deadLetters: [DeadLetter]
+
+    public init(readings: [Reading] = [], alerts: [AlertRecord] = [], deadLetters: [DeadLetter] = []) {
+        self.readings = readings
+        self.alerts = alerts
+        self.deadLetters = deadLetters
+    }
+}
+
+/// Called by ``IngestPipeline`` after every commit and the publishing of its alert events, in commit
+/// order, on the ingest thread and under the pipeline's lock: it must return at once (hand the batch
+/// off, never wait on a consumer). Absent, ingest pays nothing.
+public typealias CommitObserver = @Sendable (CommittedBatch) -> Void

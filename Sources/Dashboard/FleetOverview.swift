@@ -1,0 +1,121 @@
+import Rules
+import Storage
+
+/// `/api/overview?at=`: everything the fleet overview page draws, in one answer. Per device
+/// present at T (first seen, or with a reading, at or before T): type, labels, last reading time,
+/// each metric's latest value with unit and a sparkline of the 24 hours before T (hour buckets,
+/// the last one partial and never holding a reading after T),
+/// and its firing and pending alert counts; plus the firing and pending alerts themselves.
+///
+/// Reads: the devices, the latest-readings query, one bulk rollup query, the firing set and
+/// (with rules) a warm-up to T; the JSON is written byte by byte.
+struct FleetOverview {
+    static let sparklineRange: Int64 = 24 * 3_600_000
+    static let sparklineResolution = RollupResolution.hour
+
+    var snapshot: FleetSnapshot
+    var devices: [StoredDevice]
+    /// Hour buckets per series id.
+    var sparklines: [Int64: [RollupBucket]]
+
+    init(store: TelemetryStore, rules: RuleSet?, at: Int64) throws(StorageError) {
+        snapshot = try FleetSnapshot(store: store, rules: rules, at: at)
+        devices = try store.devices()
+        let (from, underflow) = at.subtractingReportingOverflow(Self.sparklineRange)
+        sparklines = try store.sparklines(from: underflow ? .min : from, through: at, resolution: Self.sparklineResolution)
+    }
+
+    func json() -> [UInt8] {
+        var latestByDevice: [String: ArraySlice<LatestReading>] = [:]
+        var start = snapshot.latest.startIndex
+        while start < snapshot.latest.endIndex {
+            let device = snapshot.latest[start].series.device
+            var end = start + 1
+            while end < snapshot.latest.endIndex, snapshot.latest[end].series.device == device { end += 1 }
+            latestByDevice[device] = snapshot.latest[start..<end]
+            start = end
+        }
+        var firingCounts: [String: Int] = [:]
+        for record in snapshot.firing { firingCounts[record.device, default: 0] += 1 }
+        var pendingCounts: [String: Int] = [:]
+        for alert in snapshot.pending { pendingCounts[alert.device, default: 0] += 1 }
+
+        // Every sparkline has its buckets on the same hour grid: format each start once.
+        var bucketTimes: [Int64: String] = [:]
+        let width = Self.sparklineResolution.milliseconds
+        let (floored, overflow) = snapshot.at.subtractingReportingOverflow(((snapshot.at % width) + width) % width)
+        var hour = overflow ? snapshot.at : floored
+        for _ in 0...Int(Self.sparklineRange / width) {
+            var text = JSONBytes(capacity: 32)
+            text.time(hour)
+            bucketTimes[hour] = String(decoding: text.bytes, as: UTF8.self)
+            let (previous, overflow) = hour.subtractingReportingOverflow(width)
+            if overflow { break }
+            hour = previous
+        }
+        var json = JSONBytes(capacity: 64 + snapshot.latest.count * 1024)
+        json.raw(#"{"at":"#)
+        json.time(snapshot.at)
+        json.raw(#","devices":["#)
+        var first = true
+        for device in devices {
+            let latest = latestByDevice[device.id] ?? []
+            guard device.firstSeen <= snapshot.at || !latest.isEmpty else { continue }
+            if !first { json.byte(",") }
+            first = false
+            json.raw(#"{"id":"#)
+            json.string(device.id)
+            json.raw(#","type":"#)
+            json.string(device.type)
+            json.raw(#","labels":"#)
+            json.object(device.labels)
+            json.raw(#","lastSeen":"#)
+            json.time(latest.map(\.timestamp).max())
+            json.raw(#","metrics":["#)
+            for (index, reading) in latest.enumerated() {
+                if index > 0 { json.byte(",") }
+                writeMetric(reading, bucketTimes: bucketTimes, to: &json)
+            }
+            json.raw(#"],"firing":"#)
+            json.integer(firingCounts[device.id] ?? 0)
+            json.raw(#","pending":"#)
+            json.integer(pendingCounts[device.id] ?? 0)
+            json.byte("}")
+        }
+        json.raw(#"],"firing":"#)
+        json.array(ofEncoded: snapshot.firing.map(\.event))
+        json.raw(#","pending":"#)
+        FleetSnapshot.writePending(snapshot.pending, to: &json)
+        json.byte("}")
+        return json.bytes
+    }
+
+    private func writeMetric(_ reading: LatestReading, bucketTimes: [Int64: String], to json: inout JSONBytes) {
+        json.raw(#"{"metric":"#)
+        json.string(reading.series.metric)
+        json.raw(#","unit":"#)
+        json.string(reading.series.unit)
+        json.raw(#","value":"#)
+        json.number(reading.value)
+        json.raw(#","t":"#)
+        json.time(reading.timestamp)
+        json.raw(#","sparkline":["#)
+        for (index, bucket) in (sparklines[reading.series.id] ?? []).enumerated() {
+            if index > 0 { json.byte(",") }
+            json.raw(#"{"t":"#)
+            if let text = bucketTimes[bucket.start] {
+                json.append(text)
+            } else {
+                json.time(bucket.start)
+            }
+            json.raw(#","min":"#)
+            json.number(bucket.min)
+            json.raw(#","max":"#)
+            json.number(bucket.max)
+            json.raw(#","avg":"#)
+            json.number(bucket.avg)
+            json.byte("}")
+        }
+        json.raw("]}")
+    }
+}

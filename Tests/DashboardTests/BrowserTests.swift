@@ -1,0 +1,118 @@
+import Foundation
+import XCTest
+
+/// The dashboard's pages rendered by headless chromium from a real server over a seeded database.
+/// `live=0` keeps the pages from opening the event stream so chromium's virtual time can run out.
+final class BrowserTests: BrowserTestCase {
+    private func iso(_ ms: Int64) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1_000))
+    }
+
+    private func value(_ dom: BrowserDOM, device: String, metric: String, file: StaticString = #filePath, line: UInt = #line) throws -> Double {
+        let overview = try XCTUnwrap(dom.first(attributes: ["id": "overview"]), "no #overview", file: file, line: line)
+        let row = try XCTUnwrap(dom.first("tr", attributes: ["data-device": device], within: overview), "no row for \(device)", file: file, line: line)
+        let cell = try XCTUnwrap(dom.first("td", classes: ["value"], attributes: ["data-metric": metric], within: row),
+                                 "no \(metric) cell for \(device)", file: file, line: line)
+        return try XCTUnwrap(cell["data-value"].flatMap(Double.init), "\(device)/\(metric): \(cell.attributes)", file: file, line: line)
+    }
+
+    private func firingAlertIDs(_ dom: BrowserDOM, device: String) throws -> [String] {
+        let row = try XCTUnwrap(dom.first("tr", attributes: ["data-device": device]))
+        return dom.all(classes: ["firing-alert"], within: row).compactMap { $0["data-alert-id"] }
+    }
+
+    func testOverviewListsEveryDeviceWithLatestValuesAndSparklines() async throws {
+        let dom = try await dom("/?live=0")
+        let last = Self.minutes - 1
+        let expected: [(String, String, Double)] = [
+            ("gh-01", "temperature", Self.temperature("gh-01", last)), ("gh-01", "humidity", Self.humidity("gh-01", last)),
+            ("gh-02", "temperature", Self.temperature("gh-02", last)), ("gh-02", "humidity", Self.humidity("gh-02", last)),
+            ("meter-1", "power", Self.power(last)),
+        ]
+        for (device, metric, latest) in expected {
+            XCTAssertEqual(try value(dom, device: device, metric: metric), latest, "\(device)/\(metric)")
+            let row = try XCTUnwrap(dom.first("tr", attributes: ["data-device": device]))
+            let cell = try XCTUnwrap(dom.first("td", classes: ["value"], attributes: ["data-metric": metric], within: row))
+            let line = try XCTUnwrap(dom.first("path", classes: ["spark-line"], within: cell), "no sparkline for \(device)/\(metric)")
+            XCTAssertGreaterThan(Int(line["data-points"] ?? "") ?? 0, 1, "\(device)/\(metric)")
+            XCTAssertGreaterThan((line["d"] ?? "").filter { $0 == "L" }.count, 0, "\(device)/\(metric)")
+        }
+        XCTAssertEqual(Set(dom.all("tr").compactMap { $0["data-device"] }), ["gh-01", "gh-02", "meter-1"])
+        XCTAssertEqual(try firingAlertIDs(dom, device: "gh-01"), ["raise-b"])
+        XCTAssertEqual(try firingAlertIDs(dom, device: "gh-02"), [])
+        XCTAssertNil(dom.first(attributes: ["id": "viewing-at"]), "live view shows a time-travel banner")
+        XCTAssertEqual(dom.first(attributes: ["id": "live-status"]).map(dom.text(of:)), "paused")
+        XCTAssertEqual(dom.first(attributes: ["id": "firing-count"]).map(dom.text(of:)), "1")
+        XCTAssertEqual(dom.first(attributes: ["id": "device-count"]).map(dom.text(of:)), "3")
+        // A label with markup is shown as text, never parsed.
+        XCTAssertTrue(dom.all("img").isEmpty, "a label became an <img> element")
+        let gh01 = try XCTUnwrap(dom.first("tr", attributes: ["data-device": "gh-01"]))
+        XCTAssertTrue(dom.text(of: gh01).contains(Self.hostileLabel))
+    }
+
+    func testTimeTravelShowsTheValuesAndAlertsAtThatMoment() async throws {
+        let travel = at(Self.travelMinute)
+        let dom = try await dom("/?at=\(iso(travel))&live=0")
+        let banner = try XCTUnwrap(dom.first(attributes: ["id": "viewing-at"]), "no time-travel banner")
+        XCTAssertEqual(banner["data-at"], iso(travel))
+        XCTAssertEqual(try value(dom, device: "gh-01", metric: "temperature"), Self.temperature("gh-01", Self.travelMinute))
+        XCTAssertNotEqual(Self.temperature("gh-01", Self.travelMinute), Self.temperature("gh-01", Self.minutes - 1))
+        XCTAssertEqual(try value(dom, device: "meter-1", metric: "power"), Self.power(Self.travelMinute))
+        XCTAssertEqual(try firingAlertIDs(dom, device: "gh-01"), ["raise-a"], "the alert firing at T, not the later one")
+        for link in dom.all("a", attributes: ["data-nav": ""]) where (link["href"] ?? "").hasPrefix("/devices/") {
+            XCTAssertTrue(link["href"]?.contains("at=") ?? false, "device link loses the time: \(link["href"] ?? "")")
+        }
+    }
+
+    func testDevicePageDrawsEveryMetricWithEnvelopeAverageAndAlertBands() async throws {
+        let dom = try await dom("/devices/gh-01?live=0")
+        for metric in ["humidity", "temperature"] {
+            let chart = try XCTUnwrap(dom.first("svg", classes: ["chart"], attributes: ["data-metric": metric]), "no \(metric) chart")
+            let envelope = try XCTUnwrap(dom.first("path", classes: ["envelope"], within: chart))
+            XCTAssertTrue((envelope["d"] ?? "").hasSuffix("Z"), metric)
+            let avg = try XCTUnwrap(dom.first("path", classes: ["avg"], within: chart))
+            XCTAssertGreaterThan(Int(avg["data-points"] ?? "") ?? 0, 1, metric)
+            XCTAssertGreaterThan((avg["d"] ?? "").filter { $0 == "L" }.count, 1, metric)
+            let cleared = dom.all("rect", classes: ["alert-band", "cleared"], within: chart).compactMap { $0["data-alert-id"] }
+            let firing = dom.all("rect", classes: ["alert-band", "firing"], within: chart).compactMap { $0["data-alert-id"] }
+            XCTAssertEqual(cleared, ["raise-a"], metric)
+            XCTAssertEqual(firing, ["raise-b"], metric)
+            XCTAssertEqual(dom.first("text", classes: ["unit-label"], within: chart).map(dom.text(of:)), metric == "humidity" ? "%" : "°C")
+        }
+        let table = try XCTUnwrap(dom.first("table", attributes: ["id": "device-alerts"]))
+        let rows = dom.all("tr", classes: ["alert-row"], within: table)
+        XCTAssertEqual(rows.compactMap { $0["data-alert-id"] }, ["raise-b", "raise-a"])
+        XCTAssertTrue(rows.first?.hasClass("firing") ?? false)
+    }
+
+    func testDevicePageRangeAndTimeTravelMoveTheChartsEnd() async throws {
+        let lastHour = try await dom("/devices/gh-01?range=1h&live=0")
+        let chart = try XCTUnwrap(lastHour.first("svg", classes: ["chart"], attributes: ["data-metric": "temperature"]))
+        XCTAssertGreaterThan(Int(lastHour.first("path", classes: ["avg"], within: chart)?["data-points"] ?? "") ?? 0, 1)
+        XCTAssertEqual(lastHour.all("rect", classes: ["alert-band"], within: chart).compactMap { $0["data-alert-id"] }, ["raise-b"],
+                       "the alert cleared two hours ago is outside the last hour")
+
+        let travel = try await dom("/devices/gh-01?at=\(iso(at(Self.travelMinute)))&live=0")
+        let past = try XCTUnwrap(travel.first("svg", classes: ["chart"], attributes: ["data-metric": "temperature"]))
+        XCTAssertEqual(travel.all("rect", classes: ["alert-band", "firing"], within: past).compactMap { $0["data-alert-id"] }, ["raise-a"],
+                       "at T the first alert is still firing and the second not raised")
+        XCTAssertTrue(travel.all("rect", classes: ["alert-band", "cleared"], within: past).isEmpty)
+        XCTAssertNotNil(travel.first(attributes: ["id": "viewing-at"]))
+    }
+
+    func testAlertHistoryAndDeadLettersAreListedAsText() async throws {
+        let alerts = try await dom("/alerts?live=0")
+        let history = try XCTUnwrap(alerts.first("table", attributes: ["id": "alert-history"]))
+        XCTAssertEqual(alerts.all("tr", classes: ["alert-event"], within: history).compactMap { $0["data-alert-id"] },
+                       ["raise-b", "clear-a", "raise-a"])
+
+        let letters = try await dom("/deadletters?live=0")
+        let table = try XCTUnwrap(letters.first("table", attributes: ["id": "deadletters"]))
+        let rows = letters.all("tr", classes: ["deadletter"], within: table)
+        XCTAssertEqual(rows.compactMap { $0["data-reason"] }, ["malformed_json", "unknown_topic"])
+        XCTAssertTrue(rows.last.map(letters.text(of:))?.contains(Self.hostilePayload) ?? false)
+        XCTAssertEqual(letters.all("script").count, 1, "a payload became a <script> element")
+    }
+}

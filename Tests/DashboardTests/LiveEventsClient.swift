@@ -1,0 +1,140 @@
+import Foundation
+import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A raw-socket HTTP/1.1 client for `/api/events`: sends the request, checks the head, and reads
+/// the chunked body as server-sent events, with deadlines instead of sleeps.
+final class LiveEventsClient {
+    struct Message: Equatable {
+        var event: String?
+        var data: String?
+        var comment: String?
+    }
+
+    private var fd: Int32
+    private var raw: [UInt8] = []
+    private var body: [UInt8] = []
+    private(set) var head: String = ""
+    /// The last chunk (size 0) arrived: the server ended the response.
+    private(set) var ended = false
+
+    init(port: UInt16, path: String = "/api/events", timeout: Duration = .seconds(10)) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw TestSupportError("socket() failed") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else {
+            Glibc.close(fd)
+            throw TestSupportError("cannot connect to 127.0.0.1:\(port)")
+        }
+        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n".utf8)
+        guard request.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, 0) }) == request.count else {
+            throw TestSupportError("cannot send the request")
+        }
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if let end = Self.find([13, 10, 13, 10], in: raw) {
+                head = String(decoding: raw[..<end], as: UTF8.self)
+                raw.removeFirst(end + 4)
+                break
+            }
+            guard try receive(until: deadline) else { throw TestSupportError("no response head; got \(raw.count) bytes") }
+        }
+    }
+
+    deinit {
+        close()
+    }
+
+    /// Closes the connection (a client going away).
+    func close() {
+        if fd >= 0 {
+            Glibc.close(fd)
+            fd = -1
+        }
+    }
+
+    /// The next server-sent message (comments included), or nil when none arrives in time or the
+    /// stream ends.
+    func next(timeout: Duration = .seconds(10)) throws -> Message? {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            decodeChunks()
+            if let end = Self.find([10, 10], in: body) {
+                let block = String(decoding: body[..<end], as: UTF8.self)
+                body.removeFirst(end + 2)
+                var message = Message()
+                for line in block.split(separator: "\n") {
+                    if line.hasPrefix(":") {
+                        message.comment = String(line.dropFirst().drop { $0 == " " })
+                    } else if line.hasPrefix("event: ") {
+                        message.event = String(line.dropFirst(7))
+                    } else if line.hasPrefix("data: ") {
+                        message.data = String(line.dropFirst(6))
+                    } else {
+                        throw TestSupportError("unexpected line in an event: \(line)")
+                    }
+                }
+                return message
+            }
+            guard try receive(until: deadline) else { return nil }
+        }
+    }
+
+    /// The next message that is not a comment.
+    func nextEvent(timeout: Duration = .seconds(10)) throws -> Message? {
+        let deadline = ContinuousClock.now + timeout
+        while let message = try next(timeout: deadline - ContinuousClock.now) {
+            if message.comment == nil { return message }
+        }
+        return nil
+    }
+
+    /// Moves complete chunks of the chunked transfer encoding from `raw` to `body`.
+    private func decodeChunks() {
+        while let lineEnd = Self.find([13, 10], in: raw) {
+            let sizeText = String(decoding: raw[..<lineEnd], as: UTF8.self).split(separator: ";").first ?? ""
+            guard let size = Int(sizeText, radix: 16) else { return }
+            if size == 0 {
+                ended = true
+                raw.removeAll()
+                return
+            }
+            guard raw.count >= lineEnd + 2 + size + 2 else { return }
+            body += raw[(lineEnd + 2)..<(lineEnd + 2 + size)]
+            raw.removeFirst(lineEnd + 2 + size + 2)
+        }
+    }
+
+    /// Waits for bytes until `deadline`; false on timeout or end of stream.
+    private func receive(until deadline: ContinuousClock.Instant) throws -> Bool {
+        guard !ended else { return false }
+        let remaining = deadline - ContinuousClock.now
+        guard remaining > .zero else { return false }
+        var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        let milliseconds = Int32(remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000)
+        guard poll(&descriptor, 1, max(1, milliseconds)) > 0 else { return false }
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        guard count > 0 else { return false }
+        raw += buffer[..<count]
+        return true
+    }
+
+    private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
+        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
+            if Array(haystack[start..<(start + needle.count)]) == needle { return start }
+        }
+        return nil
+    }
+}
