@@ -4,25 +4,38 @@ import Storage
 /// `/api/overview?at=`: everything the fleet overview page draws, in one answer. Per device
 /// present at T (first seen, or with a reading, at or before T): type, labels, last reading time,
 /// each metric's latest value with unit and a sparkline of the 24 hours before T (hour buckets,
-/// the last one partial and never holding a reading after T),
+/// the last one partial and never holding a reading after T; a fleet younger than two hours at T
+/// gets minute buckets over those two hours instead, so a new install shows its trend at once),
 /// and its firing and pending alert counts; plus the firing and pending alerts themselves.
 ///
 /// Reads: the devices, the latest-readings query, one bulk rollup query, the firing set and
 /// (with rules) a warm-up to T; the JSON is written byte by byte.
 struct FleetOverview {
     static let sparklineRange: Int64 = 24 * 3_600_000
-    static let sparklineResolution = RollupResolution.hour
+    static let youngFleetRange: Int64 = 2 * 3_600_000
+
+    /// Bucket width and span of the sparklines of this answer.
+    let sparklineResolution: RollupResolution
+    let sparklineRange: Int64
 
     var snapshot: FleetSnapshot
     var devices: [StoredDevice]
-    /// Hour buckets per series id.
+    /// Sparkline buckets per series id.
     var sparklines: [Int64: [RollupBucket]]
 
     init(store: TelemetryStore, rules: RuleSet?, at: Int64) throws(StorageError) {
         snapshot = try FleetSnapshot(store: store, rules: rules, at: at)
         devices = try store.devices()
-        let (from, underflow) = at.subtractingReportingOverflow(Self.sparklineRange)
-        sparklines = try store.sparklines(from: underflow ? .min : from, through: at, resolution: Self.sparklineResolution)
+        let oldest = devices.lazy.map(\.firstSeen).filter { $0 <= at }.min()
+        if let oldest, at.subtractingReportingOverflow(Self.youngFleetRange).partialValue < oldest, at > Self.youngFleetRange {
+            sparklineResolution = .minute
+            sparklineRange = Self.youngFleetRange
+        } else {
+            sparklineResolution = .hour
+            sparklineRange = Self.sparklineRange
+        }
+        let (from, underflow) = at.subtractingReportingOverflow(sparklineRange)
+        sparklines = try store.sparklines(from: underflow ? .min : from, through: at, resolution: sparklineResolution)
     }
 
     func json() -> [UInt8] {
@@ -42,10 +55,10 @@ struct FleetOverview {
 
         // Every sparkline has its buckets on the same hour grid: format each start once.
         var bucketTimes: [Int64: String] = [:]
-        let width = Self.sparklineResolution.milliseconds
+        let width = sparklineResolution.milliseconds
         let (floored, overflow) = snapshot.at.subtractingReportingOverflow(((snapshot.at % width) + width) % width)
         var hour = overflow ? snapshot.at : floored
-        for _ in 0...Int(Self.sparklineRange / width) {
+        for _ in 0...Int(sparklineRange / width) {
             var text = JSONBytes(capacity: 32)
             text.time(hour)
             bucketTimes[hour] = String(decoding: text.bytes, as: UTF8.self)

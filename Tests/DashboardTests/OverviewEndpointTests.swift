@@ -50,11 +50,14 @@ final class OverviewEndpointTests: DashboardTestCase {
         let metrics = try XCTUnwrap(devices[0]["metrics"] as? [[String: Any]])
         XCTAssertEqual(metrics[0]["value"] as? Double, 15)
         XCTAssertEqual(metrics[0]["t"] as? String, "2026-11-18T11:21:40.000Z")
-        // Only whole minutes at or before T: minutes 0...14 (11:06...11:20); reading 15 (11:21:40)
-        // is T's value but its minute is not over, so the sparkline leaves it out with what follows.
+        // The fleet is 15 minutes old at T, so the sparkline has minute buckets. Only whole minutes
+        // at or before T: minutes 0...14 (11:06...11:20); reading 15 (11:21:40) is T's value but its
+        // minute is not over, so the sparkline leaves it out with what follows.
         let sparkline = try XCTUnwrap(metrics[0]["sparkline"] as? [[String: Any]])
-        XCTAssertEqual(sparkline.map { $0["t"] as? String }, ["2026-11-18T11:00:00.000Z"])
-        XCTAssertEqual(sparkline.first?["max"] as? Double, 14)
+        XCTAssertEqual(sparkline.count, 15)
+        XCTAssertEqual(sparkline.first?["t"] as? String, "2026-11-18T11:06:00.000Z")
+        XCTAssertEqual(sparkline.last?["t"] as? String, "2026-11-18T11:20:00.000Z")
+        XCTAssertEqual(sparkline.map { $0["max"] as? Double }, (0...14).map { Double($0) })
         XCTAssertEqual(devices.map { $0["firing"] as? Int }, [1, 0])
         XCTAssertEqual((body["firing"] as? [[String: Any]])?.map { $0["id"] as? String }, ["r1"])
         XCTAssertEqual((body["firing"] as? [[String: Any]])?.first?["type"] as? String, "AlertRaised")
