@@ -47,8 +47,8 @@ struct DashboardAPI: Sendable {
     func series(_ query: QueryParameters) throws(APIError) -> Response {
         let device = try query.requiredString("device")
         let metric = try query.requiredString("metric")
-        let to = try query.time("to") ?? now()
-        let from = try query.time("from") ?? to - Self.defaultRange
+        let to = try query.time("to", now: now()) ?? now()
+        let from = try query.time("from", now: now()) ?? to - Self.defaultRange
         guard from < to else { throw .badParameter("to", "must be after from") }
         let points = try query.integer("points", in: 1...Self.maximumPoints) ?? Self.defaultPoints
         let ofDevice = try storage { () throws(StorageError) in try store.series(device: device) }
@@ -92,7 +92,7 @@ struct DashboardAPI: Sendable {
     }
 
     func alerts(_ query: QueryParameters) throws(APIError) -> Response {
-        var filter = AlertFilter(from: try query.time("from"), to: try query.time("to"), alert: query.string("alert"))
+        var filter = AlertFilter(from: try query.time("from", now: now()), to: try query.time("to", now: now()), alert: query.string("alert"))
         if let from = filter.from, let to = filter.to, from >= to { throw .badParameter("to", "must be after from") }
         if let device = query.string("device") { filter.devices = [device] }
         if let type = query.string("type") {
@@ -111,7 +111,7 @@ struct DashboardAPI: Sendable {
     /// `/api/state?at=`: `{"at","firing":[AlertRaised],"pending":[{"alert","device","severity","since"}],
     /// "latest":[{"device","metric","value","t"}]}` at T (default now).
     func state(_ query: QueryParameters) throws(APIError) -> Response {
-        let at = try query.time("at") ?? now()
+        let at = try query.time("at", now: now()) ?? now()
         let snapshot = try storage { () throws(StorageError) in try FleetSnapshot(store: store, rules: rules, at: at) }
         var json = JSONBytes(capacity: 256 + snapshot.latest.count * 96)
         json.raw(#"{"at":"#)
@@ -139,7 +139,7 @@ struct DashboardAPI: Sendable {
 
     /// `/api/overview?at=`: see ``FleetOverview``.
     func overview(_ query: QueryParameters) throws(APIError) -> Response {
-        let at = try query.time("at") ?? now()
+        let at = try query.time("at", now: now()) ?? now()
         let overview = try storage { () throws(StorageError) in try FleetOverview(store: store, rules: rules, at: at) }
         return JSONResponse.raw(overview.json())
     }

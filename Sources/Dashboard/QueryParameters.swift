@@ -25,12 +25,17 @@ struct QueryParameters {
         return value
     }
 
-    /// A time as ISO 8601 text or integer epoch milliseconds.
-    func time(_ name: String) throws(APIError) -> Int64? {
+    /// A time as ISO 8601 text, integer epoch milliseconds, `now`, or relative to now (`-24h`), as
+    /// the command line takes them.
+    func time(_ name: String, now: @autoclosure () -> Int64) throws(APIError) -> Int64? {
         guard let text = string(name) else { return nil }
         if let milliseconds = Self.integer(text) { return milliseconds }
+        if text == "now" { return now() }
+        if text.hasPrefix("-"), let ago = DurationParser.milliseconds(String(text.dropFirst())) {
+            return now() - ago
+        }
         guard text.contains("T"), let milliseconds = TimestampParser.milliseconds(text: text) else {
-            throw .badParameter(name, "'\(text)' is not an ISO 8601 time or epoch milliseconds")
+            throw .badParameter(name, "'\(text)' is not an ISO 8601 time, epoch milliseconds, now, or relative such as -24h")
         }
         return milliseconds
     }

@@ -96,5 +96,15 @@ final class StateEndpointTests: DashboardTestCase {
         try await assertError("/api/state?at=noon", parameter: "at")
         try await assertError("/api/state?at=2026-13-45T00:00:00Z", parameter: "at")
         try await assertError("/api/state?at=99999999999999999999", parameter: "at")
+        try await assertError("/api/state?at=-5parsecs", parameter: "at")
+    }
+
+    func testTakesNowAndRelativeTimesLikeTheCommandLine() async throws {
+        let (_, atNow) = try await get("/api/state?at=now")
+        XCTAssertEqual((atNow as? [String: Any])?["at"] as? String, "2026-11-18T13:06:40.000Z")
+        let (_, relative) = try await get("/api/state?at=-90m")
+        XCTAssertEqual((relative as? [String: Any])?["at"] as? String, "2026-11-18T11:36:40.000Z")
+        let (_, epoch) = try await get("/api/state?at=-1000")
+        XCTAssertEqual((epoch as? [String: Any])?["at"] as? String, "1969-12-31T23:59:59.000Z")
     }
 }
