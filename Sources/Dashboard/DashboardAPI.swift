@@ -102,6 +102,7 @@ struct DashboardAPI: Sendable {
             filter.type = kind
         }
         filter.limit = try query.integer("limit", in: 1...Self.maximumLimit) ?? Self.defaultLimit
+        filter.newestFirst = try query.newestFirst()
         let records = try storage { () throws(StorageError) in try store.alerts(filter: filter) }
         return JSONResponse.raw(JSONResponse.array(records.map(\.event)))
     }
@@ -147,7 +148,10 @@ struct DashboardAPI: Sendable {
     func deadLetters(_ query: QueryParameters) throws(APIError) -> Response {
         let filter = DeadLetterFilter(
             reason: query.string("reason"), topicPrefix: query.string("topic"),
-            limit: try query.integer("limit", in: 1...Self.maximumLimit) ?? Self.defaultLimit)
+            from: try query.time("from", now: now()), to: try query.time("to", now: now()),
+            limit: try query.integer("limit", in: 1...Self.maximumLimit) ?? Self.defaultLimit,
+            newestFirst: try query.newestFirst())
+        if let from = filter.from, let to = filter.to, from >= to { throw .badParameter("to", "must be after from") }
         let letters = try storage { () throws(StorageError) in try store.deadLetters(filter: filter) }
         return JSONResponse.encode(letters.map { letter in
             APIResponses.DeadLetter(

@@ -40,6 +40,15 @@ struct QueryParameters {
         return milliseconds
     }
 
+    /// `order=asc` (default, oldest first) or `order=desc` (newest first) of a list endpoint.
+    func newestFirst() throws(APIError) -> Bool {
+        switch string("order") {
+        case nil, "asc": return false
+        case "desc": return true
+        case let other?: throw .badParameter("order", "'\(other)' is not asc or desc")
+        }
+    }
+
     /// An integer in `range`.
     func integer(_ name: String, in range: ClosedRange<Int>) throws(APIError) -> Int? {
         guard let text = string(name) else { return nil }

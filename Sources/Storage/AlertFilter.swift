@@ -1,4 +1,5 @@
-/// Which stored alert events to list, ordered by event time then id. `nil` means "no restriction".
+/// Which stored alert events to list, ordered by event time then id (oldest first unless
+/// ``newestFirst``). `nil` means "no restriction".
 public struct AlertFilter: Sendable, Hashable {
     /// Inclusive lower bound of event time (`at`), ms since the epoch.
     public var from: Int64?
@@ -13,11 +14,14 @@ public struct AlertFilter: Sendable, Hashable {
     public var type: AlertRecord.Kind?
     public var limit: Int?
     public var offset: Int
+    /// Newest first: with a `limit`, the latest events instead of the earliest (history views).
+    public var newestFirst: Bool
 
     public init(
         from: Int64? = nil, to: Int64? = nil, alert: String? = nil, devices: [String]? = nil,
-        type: AlertRecord.Kind? = nil, limit: Int? = nil, offset: Int = 0
+        type: AlertRecord.Kind? = nil, limit: Int? = nil, offset: Int = 0, newestFirst: Bool = false
     ) {
+        self.newestFirst = newestFirst
         self.from = from
         self.to = to
         self.alert = alert

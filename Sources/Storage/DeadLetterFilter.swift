@@ -1,4 +1,4 @@
-/// Which dead letters to list, oldest first. `nil` means "no restriction".
+/// Which dead letters to list, oldest first unless ``newestFirst``. `nil` means "no restriction".
 public struct DeadLetterFilter: Sendable, Hashable {
     /// Reason code (e.g. `malformed_json`).
     public var reason: String?
@@ -12,11 +12,14 @@ public struct DeadLetterFilter: Sendable, Hashable {
     public var unresolvedOnly: Bool
     public var limit: Int?
     public var offset: Int
+    /// Newest first: with a `limit`, the latest dead letters instead of the earliest.
+    public var newestFirst: Bool
 
     public init(
         reason: String? = nil, topicPrefix: String? = nil, from: Int64? = nil, to: Int64? = nil,
-        unresolvedOnly: Bool = false, limit: Int? = nil, offset: Int = 0
+        unresolvedOnly: Bool = false, limit: Int? = nil, offset: Int = 0, newestFirst: Bool = false
     ) {
+        self.newestFirst = newestFirst
         self.reason = reason
         self.topicPrefix = topicPrefix
         self.from = from

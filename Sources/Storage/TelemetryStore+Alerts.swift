@@ -15,7 +15,8 @@ extension TelemetryStore {
         ORDER BY r.at, r.id
         """
 
-    /// Stored alert events matching `filter`, ordered by event time then id.
+    /// Stored alert events matching `filter`, ordered by event time then id (reversed when the
+    /// filter asks for the newest first).
     public func alerts(filter: AlertFilter = .init()) throws(StorageError) -> [AlertRecord] {
         var conditions: [String] = []
         var arguments: [SQLArgument] = []
@@ -48,7 +49,7 @@ extension TelemetryStore {
         if !conditions.isEmpty {
             sql += " WHERE " + conditions.joined(separator: " AND ")
         }
-        sql += " ORDER BY at, id LIMIT ? OFFSET ?"
+        sql += filter.newestFirst ? " ORDER BY at DESC, id DESC LIMIT ? OFFSET ?" : " ORDER BY at, id LIMIT ? OFFSET ?"
         arguments.append(.integer(filter.limit.map { Int64(max(0, $0)) } ?? -1))
         arguments.append(.integer(Int64(max(0, filter.offset))))
         let finalSQL = sql

@@ -97,7 +97,7 @@ extension TelemetryStore {
         }
     }
 
-    /// Dead letters matching `filter`, oldest first.
+    /// Dead letters matching `filter`, oldest first (newest first when the filter says so).
     public func deadLetters(filter: DeadLetterFilter = .init()) throws(StorageError) -> [StoredDeadLetter] {
         var conditions: [String] = []
         var arguments: StatementArguments = []
@@ -124,7 +124,7 @@ extension TelemetryStore {
         if !conditions.isEmpty {
             sql += " WHERE " + conditions.joined(separator: " AND ")
         }
-        sql += " ORDER BY received_at, id LIMIT ? OFFSET ?"
+        sql += filter.newestFirst ? " ORDER BY received_at DESC, id DESC LIMIT ? OFFSET ?" : " ORDER BY received_at, id LIMIT ? OFFSET ?"
         arguments += [filter.limit.map { max(0, $0) } ?? -1, max(0, filter.offset)]
         let finalSQL = sql
         let finalArguments = arguments

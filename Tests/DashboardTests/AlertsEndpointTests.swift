@@ -31,7 +31,17 @@ final class AlertsEndpointTests: DashboardTestCase {
         XCTAssertEqual(ids7, ["r1"])
     }
 
+    func testNewestFirstWithALimitGivesTheLatestEvents() async throws {
+        let (_, json) = try await get("/api/alerts?order=desc")
+        XCTAssertEqual((json as? [[String: Any]])?.map { $0["id"] as? String }, ["c1", "r1"])
+        let (_, limited) = try await get("/api/alerts?order=desc&limit=1")
+        XCTAssertEqual((limited as? [[String: Any]])?.map { $0["id"] as? String }, ["c1"])
+        let (_, oldest) = try await get("/api/alerts?order=asc&limit=1")
+        XCTAssertEqual((oldest as? [[String: Any]])?.map { $0["id"] as? String }, ["r1"])
+    }
+
     func testRejectsBadParametersNamingThem() async throws {
+        try await assertError("/api/alerts?order=up", parameter: "order")
         try await assertError("/api/alerts?type=open", parameter: "type")
         try await assertError("/api/alerts?limit=0", parameter: "limit")
         try await assertError("/api/alerts?limit=-3", parameter: "limit")

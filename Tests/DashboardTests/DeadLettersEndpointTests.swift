@@ -22,8 +22,23 @@ final class DeadLettersEndpointTests: DashboardTestCase {
         XCTAssertEqual((limited as? [[String: Any]])?.count, 1)
     }
 
-    func testRejectsABadLimit() async throws {
+    func testNewestFirstWithALimitGivesTheLatestAndTimeBoundsApply() async throws {
+        let (_, newest) = try await get("/api/deadletters?order=desc&limit=1")
+        XCTAssertEqual((newest as? [[String: Any]])?.map { $0["topic"] as? String }, ["other/x"])
+        let (_, both) = try await get("/api/deadletters?order=desc")
+        XCTAssertEqual((both as? [[String: Any]])?.map { $0["topic"] as? String }, ["other/x", "sensors/pump-9/data"])
+        // Received up to 11:06:41 inclusive (time travel asks for to = T + 1 ms).
+        let (_, early) = try await get("/api/deadletters?to=2026-11-18T11:06:41.001Z&order=desc")
+        XCTAssertEqual((early as? [[String: Any]])?.map { $0["topic"] as? String }, ["sensors/pump-9/data"])
+        let (_, late) = try await get("/api/deadletters?from=2026-11-18T11:06:41.001Z")
+        XCTAssertEqual((late as? [[String: Any]])?.map { $0["topic"] as? String }, ["other/x"])
+    }
+
+    func testRejectsABadLimitOrderOrRange() async throws {
         try await assertError("/api/deadletters?limit=zero", parameter: "limit")
         try await assertError("/api/deadletters?limit=100001", parameter: "limit")
+        try await assertError("/api/deadletters?order=newest", parameter: "order")
+        try await assertError("/api/deadletters?from=later", parameter: "from")
+        try await assertError("/api/deadletters?from=10&to=10", parameter: "to")
     }
 }

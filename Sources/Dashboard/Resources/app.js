@@ -1071,15 +1071,15 @@
       const end = state.at === null ? filters.to : filters.to === null ? state.at + 1 : Math.min(filters.to, state.at + 1);
       const events = await api('/api/alerts', {
         alert: filters.alert, device: filters.device, type: filters.type,
-        from: filters.from, to: end, limit: LIST_LIMIT,
+        from: filters.from, to: end, limit: LIST_LIMIT, order: 'desc',
       });
       seenRaised = new Map(events.filter((e) => e.type === 'AlertRaised').map((e) => [e.id, e]));
-      const sorted = [...events].reverse();
+      const sorted = events;
       tbody = h('tbody', null, sorted.length ? sorted.map((e) => row(e)) : emptyRow(7, 'No alert events match.'));
       setContent(main,
         pageHeader('Alert history', h('span', { class: 'subtitle' }, state.at === null ? 'newest first' : `up to ${formatTime(state.at)}, newest first`)),
         filterForm(),
-        events.length >= LIST_LIMIT ? h('p', { class: 'hint' }, `Showing the first ${LIST_LIMIT} matching events; narrow the time range to see later ones.`) : null,
+        events.length >= LIST_LIMIT ? h('p', { class: 'hint' }, `Showing the newest ${LIST_LIMIT} matching events; narrow the time range to see earlier ones.`) : null,
         h('div', { class: 'table-wrap' }, h('table', { id: 'alert-history', class: 'data-table' },
           h('thead', null, h('tr', null, ['Time', 'Event', 'Alert', 'Device', 'Severity', 'Value', 'Details'].map((t) => h('th', { scope: 'col' }, t)))),
           tbody)));
@@ -1145,9 +1145,10 @@
       const params = new URLSearchParams(location.search);
       const reason = params.get('reason') || '';
       const topic = params.get('topic') || '';
-      const letters = await api('/api/deadletters', { reason, topic, limit: LIST_LIMIT });
-      const end = state.at;
-      const shown = letters.filter((l) => end === null || parseTime(l.receivedAt) <= end).reverse();
+      const letters = await api('/api/deadletters', {
+        reason, topic, limit: LIST_LIMIT, order: 'desc', to: state.at === null ? null : state.at + 1,
+      });
+      const shown = letters;
       const body = h('tbody', null, shown.length ? shown.map((l) => h('tr', { class: 'deadletter', 'data-id': l.id, 'data-reason': l.reason },
         h('td', { class: 'time', title: l.receivedAt }, formatTime(parseTime(l.receivedAt))),
         h('td', { class: 'topic' }, topicText(l.topic)),
@@ -1157,7 +1158,7 @@
       setContent(main,
         pageHeader('Dead letters', h('span', { class: 'subtitle' }, state.at === null ? 'newest first' : `received up to ${formatTime(state.at)}`)),
         filterForm(reason, topic),
-        letters.length >= LIST_LIMIT ? h('p', { class: 'hint' }, `Showing the first ${LIST_LIMIT} matching dead letters; filter by reason or topic to narrow them.`) : null,
+        letters.length >= LIST_LIMIT ? h('p', { class: 'hint' }, `Showing the newest ${LIST_LIMIT} matching dead letters; filter by reason or topic to narrow them.`) : null,
         h('div', { class: 'table-wrap' }, h('table', { id: 'deadletters', class: 'data-table' },
           h('thead', null, h('tr', null, ['Received', 'Topic', 'Reason', 'Detail', 'Payload'].map((t) => h('th', { scope: 'col' }, t)))),
           body)));
