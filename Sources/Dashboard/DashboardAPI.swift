@@ -14,7 +14,8 @@ struct DashboardAPI: Sendable {
     let store: TelemetryStore
     let now: DashboardApplication.Clock
     /// Rules whose pending alerts `/api/state` and `/api/overview` show; none: no pending alerts.
-    let rules: RuleSet?
+    /// Asked per request: the daemon's rule set follows reloads.
+    let currentRules: DashboardApplication.RulesProvider
 
     func respond(_ body: () throws(APIError) -> Response) -> Response {
         do {
@@ -113,7 +114,7 @@ struct DashboardAPI: Sendable {
     /// "latest":[{"device","metric","value","t"}]}` at T (default now).
     func state(_ query: QueryParameters) throws(APIError) -> Response {
         let at = try query.time("at", now: now()) ?? now()
-        let snapshot = try storage { () throws(StorageError) in try FleetSnapshot(store: store, rules: rules, at: at) }
+        let snapshot = try storage { () throws(StorageError) in try FleetSnapshot(store: store, rules: currentRules(), at: at) }
         var json = JSONBytes(capacity: 256 + snapshot.latest.count * 96)
         json.raw(#"{"at":"#)
         json.time(at)
@@ -141,7 +142,7 @@ struct DashboardAPI: Sendable {
     /// `/api/overview?at=`: see ``FleetOverview``.
     func overview(_ query: QueryParameters) throws(APIError) -> Response {
         let at = try query.time("at", now: now()) ?? now()
-        let overview = try storage { () throws(StorageError) in try FleetOverview(store: store, rules: rules, at: at) }
+        let overview = try storage { () throws(StorageError) in try FleetOverview(store: store, rules: currentRules(), at: at) }
         return JSONResponse.raw(overview.json())
     }
 

@@ -15,6 +15,8 @@ public struct DashboardApplication: Sendable {
     public typealias Clock = @Sendable () -> Int64
     /// Reports the daemon's health for `/healthz`.
     public typealias HealthProvider = @Sendable () async -> DashboardHealth
+    /// The rule set in force, asked at each request that rebuilds pending alerts.
+    public typealias RulesProvider = @Sendable () -> RuleSet?
 
     public let store: TelemetryStore
     let now: Clock
@@ -35,12 +37,24 @@ public struct DashboardApplication: Sendable {
         metrics: MetricsEndpoint? = nil,
         events: LiveEvents = LiveEvents()
     ) {
+        self.init(store: store, now: now, health: health, currentRules: { rules }, metrics: metrics, events: events)
+    }
+
+    /// `currentRules`: asked per request, so pending alerts follow a daemon's rule reloads.
+    public init(
+        store: TelemetryStore,
+        now: @escaping Clock,
+        health: @escaping HealthProvider = { DashboardHealth(healthy: true) },
+        currentRules: @escaping RulesProvider,
+        metrics: MetricsEndpoint? = nil,
+        events: LiveEvents = LiveEvents()
+    ) {
         self.store = store
         self.now = now
         self.health = health
         self.metrics = metrics
         self.events = events
-        api = DashboardAPI(store: store, now: now, rules: rules)
+        api = DashboardAPI(store: store, now: now, currentRules: currentRules)
     }
 
     /// The API's routes.

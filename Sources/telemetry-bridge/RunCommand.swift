@@ -103,7 +103,7 @@ struct RunCommand: ParsableCommand {
         let dashboard = DashboardApplication(
             store: daemon.store, now: WallClock.milliseconds,
             health: { DashboardHealth(daemon.health(), now: WallClock.milliseconds()) },
-            rules: daemon.rules,
+            currentRules: { daemon.rules },
             metrics: MetricsEndpoint(registry: registry, refresh: daemon.refreshMetrics),
             events: events)
         let server: DashboardServer

@@ -1,3 +1,8 @@
+import Dashboard
+import Hummingbird
+import HummingbirdTesting
+import Rules
+import Synchronization
 import XCTest
 
 final class StateEndpointTests: DashboardTestCase {
@@ -71,6 +76,27 @@ final class StateEndpointTests: DashboardTestCase {
         XCTAssertEqual(p95, ["Quiet pump-1 info 2026-11-18T12:35:40.000Z"])
         let p120 = try await pending(at: Self.now)
         XCTAssertEqual(p120, [])
+    }
+
+    func testPendingFollowsTheRuleSetInForceAtEachRequest() async throws {
+        let inForce = Mutex<RuleSet?>(nil)
+        let dashboard = DashboardApplication(store: store, now: { Self.now }, currentRules: { inForce.withLock { $0 } })
+        let app = Application(router: dashboard.router())
+        let uri = "/api/state?at=\(Self.t0 + 40 * 60_000)"
+        let pendingCount: @Sendable (TestClientProtocol) async throws -> Int = { client in
+            try await client.execute(uri: uri, method: .get) { response in
+                let json = try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8))
+                return ((json as? [String: Any])?["pending"] as? [Any])?.count ?? -1
+            }
+        }
+        let rules = try Self.rules()
+        try await app.test(.router) { client in
+            let before = try await pendingCount(client)
+            XCTAssertEqual(before, 0)
+            inForce.withLock { $0 = rules } // a reload in the daemon
+            let after = try await pendingCount(client)
+            XCTAssertEqual(after, 2)
+        }
     }
 
     func testPendingIsEmptyWithoutRulesAndFiringComesFromTheLog() async throws {
