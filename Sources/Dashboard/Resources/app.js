@@ -105,7 +105,8 @@
     if (value === null || value === undefined || !Number.isFinite(value)) return '—';
     const magnitude = Math.abs(value);
     const digits = magnitude >= 1000 ? 0 : magnitude >= 100 ? 1 : magnitude >= 1 ? 2 : 3;
-    return value.toLocaleString('en-US', { maximumFractionDigits: digits });
+    const text = value.toLocaleString('en-US', { maximumFractionDigits: digits });
+    return /^-0(\.0*)?$/.test(text) ? '0' : text; // -0.0001 rounds to "-0"
   }
 
   const UNIT_NAMES = { Cel: '°C', '[degF]': '°F', K: 'K' };
