@@ -76,17 +76,7 @@ struct DashboardAPI: Sendable {
         json.raw(#","points":["#)
         for (index, bucket) in buckets.enumerated() {
             if index > 0 { json.byte(",") }
-            json.raw(#"{"t":"#)
-            json.time(bucket.start)
-            json.raw(#","min":"#)
-            json.number(bucket.min)
-            json.raw(#","max":"#)
-            json.number(bucket.max)
-            json.raw(#","avg":"#)
-            json.number(bucket.avg)
-            json.raw(#","count":"#)
-            json.integer(bucket.count)
-            json.byte("}")
+            json.bucket(bucket, count: true)
         }
         json.raw("]}")
         return JSONResponse.raw(json.bytes)

@@ -115,19 +115,7 @@ struct FleetOverview {
         json.raw(#","sparkline":["#)
         for (index, bucket) in (sparklines[reading.series.id] ?? []).enumerated() {
             if index > 0 { json.byte(",") }
-            json.raw(#"{"t":"#)
-            if let text = bucketTimes[bucket.start] {
-                json.append(text)
-            } else {
-                json.time(bucket.start)
-            }
-            json.raw(#","min":"#)
-            json.number(bucket.min)
-            json.raw(#","max":"#)
-            json.number(bucket.max)
-            json.raw(#","avg":"#)
-            json.number(bucket.avg)
-            json.byte("}")
+            json.bucket(bucket, time: bucketTimes[bucket.start], count: false)
         }
         json.raw("]}")
     }
