@@ -8,8 +8,9 @@ import Storage
 /// gets minute buckets over those two hours instead, so a new install shows its trend at once),
 /// and its firing and pending alert counts; plus the firing and pending alerts themselves.
 ///
-/// Reads: the devices, the latest-readings query, one bulk rollup query, the firing set and
-/// (with rules) a warm-up to T; the JSON is written byte by byte.
+/// Reads: the devices, the latest-readings query, the firing set and (with rules) a warm-up to T
+/// fed from those, with one bulk sparkline query running alongside on its own thread; the JSON is
+/// written byte by byte.
 struct FleetOverview {
     static let sparklineRange: Int64 = 24 * 3_600_000
     static let youngFleetRange: Int64 = 2 * 3_600_000
@@ -21,12 +22,13 @@ struct FleetOverview {
     var snapshot: FleetSnapshot
     var devices: [StoredDevice]
     /// Sparkline buckets per series id.
-    var sparklines: [Int64: [RollupBucket]]
+    var sparklines: SparklineTable
 
     init(store: TelemetryStore, rules: RuleSet?, at: Int64) throws(StorageError) {
-        snapshot = try FleetSnapshot(store: store, rules: rules, at: at)
-        devices = try store.devices()
-        let oldest = devices.lazy.map(\.firstSeen).filter { $0 <= at }.min()
+        // The grid depends on the fleet's age; the devices listed are those read after the latest
+        // readings (by the snapshot), as the sparklines run alongside it.
+        let fleet = try store.devices()
+        let oldest = fleet.lazy.map(\.firstSeen).filter { $0 <= at }.min()
         if let oldest, at.subtractingReportingOverflow(Self.youngFleetRange).partialValue < oldest, at > Self.youngFleetRange {
             sparklineResolution = .minute
             sparklineRange = Self.youngFleetRange
@@ -35,7 +37,20 @@ struct FleetOverview {
             sparklineRange = Self.sparklineRange
         }
         let (from, underflow) = at.subtractingReportingOverflow(sparklineRange)
-        sparklines = try store.sparklines(from: underflow ? .min : from, through: at, resolution: sparklineResolution)
+        // The sparklines and the snapshot are independent reads: the sparklines run alongside.
+        let resolution = sparklineResolution
+        let sparklineRead = BackgroundRead { () throws(StorageError) in
+            try store.sparklineTable(from: underflow ? .min : from, through: at, resolution: resolution)
+        }
+        let snapshot: Result<FleetSnapshot, StorageError>
+        do {
+            snapshot = .success(try FleetSnapshot(store: store, rules: rules, at: at, readingDevices: true))
+        } catch {
+            snapshot = .failure(error)
+        }
+        sparklines = try sparklineRead.wait()
+        self.snapshot = try snapshot.get()
+        devices = self.snapshot.devices
     }
 
     func json() -> [UInt8] {
@@ -53,20 +68,9 @@ struct FleetOverview {
         var pendingCounts: [String: Int] = [:]
         for alert in snapshot.pending { pendingCounts[alert.device, default: 0] += 1 }
 
-        // Every sparkline has its buckets on the same hour grid: format each start once.
-        var bucketTimes: [Int64: String] = [:]
-        let width = sparklineResolution.milliseconds
-        let (floored, overflow) = snapshot.at.subtractingReportingOverflow(((snapshot.at % width) + width) % width)
-        var hour = overflow ? snapshot.at : floored
-        for _ in 0...Int(sparklineRange / width) {
-            var text = JSONBytes(capacity: 32)
-            text.time(hour)
-            bucketTimes[hour] = String(decoding: text.bytes, as: UTF8.self)
-            let (previous, overflow) = hour.subtractingReportingOverflow(width)
-            if overflow { break }
-            hour = previous
-        }
-        var json = JSONBytes(capacity: 64 + snapshot.latest.count * 1024)
+        // Every sparkline has its buckets on the same grid: format each start once.
+        let grid = BucketTimeGrid(at: snapshot.at, width: sparklineResolution.milliseconds, range: sparklineRange)
+        var json = JSONBytes(capacity: 4096 + snapshot.latest.count * (256 + 96 * grid.count))
         json.raw(#"{"at":"#)
         json.time(snapshot.at)
         json.raw(#","devices":["#)
@@ -87,7 +91,7 @@ struct FleetOverview {
             json.raw(#","metrics":["#)
             for (index, reading) in latest.enumerated() {
                 if index > 0 { json.byte(",") }
-                writeMetric(reading, bucketTimes: bucketTimes, to: &json)
+                writeMetric(reading, grid: grid, to: &json)
             }
             json.raw(#"],"firing":"#)
             json.integer(firingCounts[device.id] ?? 0)
@@ -103,7 +107,7 @@ struct FleetOverview {
         return json.bytes
     }
 
-    private func writeMetric(_ reading: LatestReading, bucketTimes: [Int64: String], to json: inout JSONBytes) {
+    private func writeMetric(_ reading: LatestReading, grid: BucketTimeGrid, to json: inout JSONBytes) {
         json.raw(#"{"metric":"#)
         json.string(reading.series.metric)
         json.raw(#","unit":"#)
@@ -113,9 +117,11 @@ struct FleetOverview {
         json.raw(#","t":"#)
         json.time(reading.timestamp)
         json.raw(#","sparkline":["#)
-        for (index, bucket) in (sparklines[reading.series.id] ?? []).enumerated() {
-            if index > 0 { json.byte(",") }
-            json.bucket(bucket, time: bucketTimes[bucket.start], count: false)
+        var first = true
+        for bucket in sparklines.buckets(of: reading.series.id) {
+            if !first { json.byte(",") }
+            first = false
+            json.sparklineBucket(bucket, grid: grid)
         }
         json.raw("]}")
     }

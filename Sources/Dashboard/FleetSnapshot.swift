@@ -12,12 +12,22 @@ struct FleetSnapshot {
     var pending: [PendingAlert]
     var latest: [LatestReading]
 
-    init(store: TelemetryStore, rules: RuleSet?, at: Int64) throws(StorageError) {
+    /// The store's devices, read after `latest` (so every device with a latest reading is in
+    /// it), when the caller asks for them or the warm-up needs them; empty otherwise.
+    var devices: [StoredDevice]
+
+    init(store: TelemetryStore, rules: RuleSet?, at: Int64, readingDevices: Bool = false) throws(StorageError) {
         self.at = at
         firing = try store.firingAlerts(at: at)
-        pending = try rules.map { rules throws(StorageError) in try AlertWarmUp.pendingAlerts(rules: rules, store: store, at: at) } ?? []
-        pending.sort { ($0.device, $0.alert) < ($1.device, $1.alert) }
         latest = try store.latestReadings(at: at)
+        devices = rules != nil || readingDevices ? try store.devices() : []
+        if let rules {
+            pending = try AlertWarmUp.pendingAlerts(
+                rules: rules, store: store, at: at, firing: firing, latest: latest, devices: devices)
+            pending.sort { ($0.device, $0.alert) < ($1.device, $1.alert) }
+        } else {
+            pending = []
+        }
     }
 
     /// `"pending":[{"alert","device","severity","since"}]` members' array.

@@ -1,3 +1,4 @@
+import Storage
 import Telemetry
 
 /// A JSON text built byte by byte: for the large answers (the fleet overview) where a Codable
@@ -78,19 +79,34 @@ struct JSONBytes {
     }
 
     private mutating func padded(_ value: UInt64, width: Int) {
-        let start = bytes.count
         bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width))
-        var rest = value
-        var index = start + width - 1
-        while index >= start {
-            bytes[index] = UInt8(ascii: "0") + UInt8(rest % 10)
-            rest /= 10
-            index -= 1
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            var rest = value
+            var index = buffer.count - 1
+            for _ in 0..<width {
+                buffer[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+                index -= 1
+            }
         }
     }
 
     mutating func integer(_ value: Int) {
         integer(Int64(value))
+    }
+
+    /// A sparkline point `{"t","min","max","avg"}` (``bucket(_:time:count:)`` without the count),
+    /// its start copied from `grid` when on it.
+    mutating func sparklineBucket(_ bucket: RollupBucket, grid: BucketTimeGrid) {
+        raw(#"{"t":"#)
+        if !grid.append(bucket.start, to: &bytes) { time(bucket.start) }
+        raw(#","min":"#)
+        number(bucket.min)
+        raw(#","max":"#)
+        number(bucket.max)
+        raw(#","avg":"#)
+        number(bucket.avg)
+        byte("}")
     }
 
     /// A time as an ISO 8601 UTC string with milliseconds; `null` when absent.

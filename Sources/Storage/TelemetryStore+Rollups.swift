@@ -217,6 +217,27 @@ extension TelemetryStore {
     /// never shows what came after). One read transaction, as ``rollups(from:to:resolution:)``.
     public func sparklines(from: Int64, through time: Int64, resolution: RollupResolution = .hour) throws(StorageError) -> [Int64: [RollupBucket]] {
         guard from <= time else { return [:] }
+        return try read { db in
+            let series = try Self.allSeries(db)
+            return try Self.sparklineTable(db, series: series, from: from, through: time, resolution: resolution)
+                .dictionary(series: series)
+        }
+    }
+
+    /// ``sparklines(from:through:resolution:)`` as one flat table: what a fleet view of thousands
+    /// of series reads. Costs one scan of the not yet compacted readings in the range and one
+    /// index range per series and table, through one prepared statement each.
+    public func sparklineTable(from: Int64, through time: Int64, resolution: RollupResolution = .hour) throws(StorageError) -> SparklineTable {
+        try read { db in
+            let series = try Self.allSeries(db)
+            guard from <= time else { return SparklineTable(series: []) }
+            return try Self.sparklineTable(db, series: series, from: from, through: time, resolution: resolution)
+        }
+    }
+
+    private static func sparklineTable(
+        _ db: Database, series: [StoredSeries], from: Int64, through time: Int64, resolution: RollupResolution
+    ) throws -> SparklineTable {
         let first = resolution.bucket(of: from)
         let current = resolution.bucket(of: time)
         // Minute buckets wholly at or before `time` are those starting before `partialEnd`.
@@ -228,32 +249,110 @@ extension TelemetryStore {
             let (end, overflow) = minute.bucket(of: time + 1).subtractingReportingOverflow(minute.milliseconds - 1)
             partialEnd = overflow ? .min : end
         }
+        let hasWhole = current > first
         let hasPartial = resolution != .minute && partialEnd > current
-        return try read { db in
-            var whole = current > first
-                ? try Self.recentCells(db, series: nil, from: first, to: current, resolution: resolution) : [:]
-            var partial = hasPartial
-                ? try Self.recentCells(db, series: nil, from: current, to: partialEnd, resolution: .minute) : [:]
-            var result: [Int64: [RollupBucket]] = [:]
-            for series in try Self.allSeries(db) {
-                var buckets: [RollupBucket] = []
-                if current > first {
-                    let cells = whole.removeValue(forKey: series.id) ?? [:]
-                    try Self.forEachRollup(db, series: series.id, from: first, to: current, resolution: resolution, recent: cells) {
-                        buckets.append($1.bucket(start: $0))
-                    }
-                }
-                if hasPartial {
-                    var merged = RollupCell(count: 0, sum: 0, min: .infinity, max: -.infinity)
-                    let cells = partial.removeValue(forKey: series.id) ?? [:]
-                    try Self.forEachRollup(db, series: series.id, from: current, to: partialEnd, resolution: .minute, recent: cells) {
-                        merged.merge($1)
-                    }
-                    if merged.count > 0 { buckets.append(merged.bucket(start: current)) }
-                }
-                if !buckets.isEmpty { result[series.id] = buckets }
+        let positions = SeriesPositions(series)
+        let whole = hasWhole
+            ? try stagedCells(db, positions: positions, count: series.count, from: first, to: current, resolution: resolution) : []
+        let partial = hasPartial
+            ? try stagedCells(db, positions: positions, count: series.count, from: current, to: partialEnd, resolution: minute) : []
+        let wholeRows = try RawStatement(db, sql: """
+            SELECT bucket, count, sum, min, max FROM \(resolution.table)
+            WHERE series_id = ?1 AND bucket >= ?2 AND bucket < ?3 ORDER BY bucket
+            """)
+        // Only read with `hasPartial`, so never the same (cached) statement as `wholeRows`.
+        let partialRows = try RawStatement(db, sql: """
+            SELECT bucket, count, sum, min, max FROM \(minute.table)
+            WHERE series_id = ?1 AND bucket >= ?2 AND bucket < ?3 ORDER BY bucket
+            """)
+        var table = SparklineTable(series: series)
+        if hasWhole {
+            let (span, overflow) = current.subtractingReportingOverflow(first)
+            if !overflow, span / resolution.milliseconds < 4096 {
+                table.reserve(series.count * Int(span / resolution.milliseconds + 1))
             }
-            return result
         }
+        for (position, entry) in series.enumerated() {
+            let start = table.buckets.count
+            if hasWhole {
+                try mergeRollups(wholeRows, series: entry.id, from: first, to: current, staged: whole[position]) {
+                    table.append($1.bucket(start: $0))
+                }
+            }
+            if hasPartial {
+                var merged = RollupCell(count: 0, sum: 0, min: .infinity, max: -.infinity)
+                try mergeRollups(partialRows, series: entry.id, from: current, to: partialEnd, staged: partial[position]) {
+                    merged.merge($1)
+                }
+                if merged.count > 0 { table.append(merged.bucket(start: current)) }
+            }
+            table.endSeries(from: start)
+        }
+        return table
+    }
+
+    /// The stored rollups of one series (`statement`: bucket, count, sum, min, max of a rollup
+    /// table for ?1 series, ?2 ..< ?3 buckets, in bucket order) whose bucket starts in `[from, to)`
+    /// (`from` a bucket start), merged
+    /// with `staged` (the same buckets of the readings not compacted yet, oldest first), in
+    /// bucket order: as `forEachRollup`, without a dictionary per series.
+    private static func mergeRollups(
+        _ statement: RawStatement, series id: Int64, from: Int64, to: Int64,
+        staged: [(start: Int64, cell: RollupCell)], _ body: (Int64, RollupCell) -> Void
+    ) throws {
+        try statement.bind(1, id)
+        try statement.bind(2, from)
+        try statement.bind(3, to)
+        var next = 0
+        defer { statement.reset() }
+        while try statement.step() {
+            let bucket = statement.int64(0)
+            while next < staged.count, staged[next].start < bucket {
+                body(staged[next].start, staged[next].cell)
+                next += 1
+            }
+            let stored = RollupCell(count: statement.int64(1), sum: statement.double(2), min: statement.double(3), max: statement.double(4))
+            if next < staged.count, staged[next].start == bucket {
+                var cell = staged[next].cell
+                cell.merge(stored)
+                body(bucket, cell)
+                next += 1
+            } else {
+                var cell = RollupCell(count: 0, sum: 0, min: .infinity, max: -.infinity)
+                cell.merge(stored)
+                body(bucket, cell)
+            }
+        }
+        while next < staged.count {
+            body(staged[next].start, staged[next].cell)
+            next += 1
+        }
+    }
+
+    /// ``recentCells(_:series:from:to:resolution:)`` of every series, by position in the series
+    /// list (`positions`): each series' cells oldest first, from one scan in time order.
+    private static func stagedCells(
+        _ db: Database, positions: SeriesPositions, count: Int, from: Int64, to: Int64, resolution: RollupResolution
+    ) throws -> [[(start: Int64, cell: RollupCell)]] {
+        let width = resolution.milliseconds
+        let (end, overflow) = resolution.bucket(of: to - 1).addingReportingOverflow(width)
+        let recent = try RawStatement(db, sql: """
+            SELECT ts, series_id, value FROM recent_readings WHERE ts >= ?1 AND ts < ?2 ORDER BY ts
+            """)
+        try recent.bind(1, resolution.bucket(of: from))
+        try recent.bind(2, overflow ? .max : end)
+        defer { recent.reset() }
+        var cells = [[(start: Int64, cell: RollupCell)]](repeating: [], count: count)
+        while try recent.step() {
+            let value = recent.double(2)
+            guard value.isFinite, let position = positions[recent.int64(1)] else { continue }
+            let start = resolution.bucket(of: recent.int64(0))
+            if let last = cells[position].indices.last, cells[position][last].start == start {
+                cells[position][last].cell.add(value)
+            } else {
+                cells[position].append((start, RollupCell(value)))
+            }
+        }
+        return cells
     }
 }

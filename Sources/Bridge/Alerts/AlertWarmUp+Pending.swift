@@ -10,4 +10,16 @@ extension AlertWarmUp {
         let (engine, _) = try engine(rules: rules, store: store, until: time)
         return engine.pendingAlerts.filter { $0.firesAt > time }
     }
+
+    /// ``pendingAlerts(rules:store:at:)`` from what the caller has already read at `time`: the
+    /// alerts firing at `time` (`firingAlerts(at:)`), every series' latest reading at `time`
+    /// (`latestReadings(at:)`) and the devices (`devices()`), so a view showing those too reads
+    /// them once.
+    public static func pendingAlerts(
+        rules: RuleSet, store: TelemetryStore, at time: Int64,
+        firing: [AlertRecord], latest: [LatestReading], devices: [StoredDevice]
+    ) throws(StorageError) -> [PendingAlert] {
+        let (engine, _) = try engine(rules: rules, store: store, until: time, firing: firing, finals: latest, devices: devices)
+        return engine.pendingAlerts.filter { $0.firesAt > time }
+    }
 }

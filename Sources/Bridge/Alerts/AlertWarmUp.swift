@@ -23,12 +23,21 @@ public enum AlertWarmUp {
     /// end (a silence pending since it began: `advanceFindingOnsets`), still emitting nothing:
     /// the engine's firing and pending alerts are then those at `time` (a dashboard travelling back).
     static func engine(rules: RuleSet, store: TelemetryStore, until time: Int64? = nil) throws(StorageError) -> (RuleEngine, Summary) {
+        try engine(rules: rules, store: store, until: time, firing: store.firingAlerts(at: time),
+                   finals: store.latestReadings(at: time ?? .max), devices: store.devices())
+    }
+
+    /// ``engine(rules:store:until:)`` from the firing alerts, latest readings and devices at `time`
+    /// the caller has already read (a dashboard answer that shows them too).
+    static func engine(
+        rules: RuleSet, store: TelemetryStore, until time: Int64?,
+        firing records: [AlertRecord], finals: [LatestReading], devices stored: [StoredDevice]
+    ) throws(StorageError) -> (RuleEngine, Summary) {
         var engine = RuleEngine(rules: rules)
-        let firing: [AlertRaised] = try store.firingAlerts(at: time).compactMap { record in
+        let firing: [AlertRaised] = records.compactMap { record in
             guard case .raised(let raised)? = try? AlertEvent(json: record.event) else { return nil }
             return raised
         }
-        let finals = try store.latestReadings(at: time ?? .max)
         var latest: [String: Int64] = [:]
         for reading in finals { latest[reading.series.device] = max(latest[reading.series.device] ?? .min, reading.timestamp) }
         guard let newest = latest.values.max() else {
@@ -37,7 +46,7 @@ public enum AlertWarmUp {
         }
         let cutoff = time ?? newest
         engine.restoreFiring(firing, warmUpUntil: cutoff)
-        let devices = Dictionary(try store.devices().map { ($0.id, Device(id: $0.id, type: $0.type, labels: $0.labels)) },
+        let devices = Dictionary(stored.map { ($0.id, Device(id: $0.id, type: $0.type, labels: $0.labels)) },
                                  uniquingKeysWith: { first, _ in first })
         let (start, underflow) = cutoff.subtractingReportingOverflow(rules.lookback)
         let from = underflow ? Int64.min : start
