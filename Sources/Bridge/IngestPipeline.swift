@@ -232,11 +232,19 @@ public final class IngestPipeline: Sendable {
     }
 
     /// Units come from the catalog, once per device and process (the store keeps them per series).
-    /// Returns the devices whose units were added, to be remembered once the batch is committed.
+    /// Returns the devices whose units were added, to be remembered once the batch is committed:
+    /// only those with a reading in it, since the store sets a unit when it creates or updates a
+    /// series; a device whose message was a dead letter has no series yet and gets its units again.
     private func addUnits(to batch: inout IngestBatch, sent: Set<String>) -> [String] {
         let unsent = batch.devices.filter { !sent.contains($0.id) }
+        guard !unsent.isEmpty else { return [] }
         batch.units.merge(catalog.units(for: unsent)) { current, _ in current }
-        return unsent.map(\.id)
+        var withoutReadings = Set(unsent.map(\.id))
+        for reading in batch.readings {
+            withoutReadings.remove(reading.device)
+            if withoutReadings.isEmpty { break }
+        }
+        return unsent.map(\.id).filter { !withoutReadings.contains($0) }
     }
 
     /// A reading's identity is (device, metric, time). Readings stamped with the receive time would

@@ -46,6 +46,13 @@ final class IngestPipelineTests: XCTestCase {
         XCTAssertEqual(counters.pending, 0)
     }
 
+    func testUnitsReachSeriesWhenADevicesFirstMessageWasADeadLetter() throws {
+        let (pipeline, store) = try makePipeline()
+        try pipeline.ingest([message("greenhouse/north/gh-01/climate", "{oops")])
+        try pipeline.ingest([message("greenhouse/north/gh-01/climate", #"{"ts":1795428900000,"temp":21,"hum":40}"#)])
+        XCTAssertEqual(Set(try store.series().map { "\($0.metric):\($0.unit ?? "-")" }), ["temperature:°C", "humidity:%"])
+    }
+
     func testRedeliveredBatchCountsDuplicatesAndStoresNothingTwice() throws {
         let (pipeline, store) = try makePipeline()
         let batch = [message("greenhouse/north/gh-01/climate", #"{"ts":1795428900000,"temp":21,"hum":40}"#)]
