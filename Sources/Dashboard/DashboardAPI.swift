@@ -76,7 +76,7 @@ struct DashboardAPI: Sendable {
         json.raw(#","points":["#)
         for (index, bucket) in buckets.enumerated() {
             if index > 0 { json.byte(",") }
-            json.bucket(bucket)
+            json.bucket(bucket, count: true)
         }
         json.raw("]}")
         return JSONResponse.raw(json.bytes)

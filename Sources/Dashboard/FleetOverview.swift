@@ -121,7 +121,7 @@ struct FleetOverview {
         for bucket in sparklines.buckets(of: reading.series.id) {
             if !first { json.byte(",") }
             first = false
-            json.sparklineBucket(bucket, grid: grid)
+            json.bucket(bucket, count: false, grid: grid)
         }
         json.raw("]}")
     }

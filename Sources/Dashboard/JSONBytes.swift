@@ -95,17 +95,21 @@ struct JSONBytes {
         integer(Int64(value))
     }
 
-    /// A sparkline point `{"t","min","max","avg"}` (``bucket(_:time:count:)`` without the count),
-    /// its start copied from `grid` when on it.
-    mutating func sparklineBucket(_ bucket: RollupBucket, grid: BucketTimeGrid) {
+    /// A chart point `{"t","min","max","avg"}`, with `"count"` when asked (`/api/series`). A start
+    /// on `grid` is copied from it: sparklines of thousands of series share their bucket times.
+    mutating func bucket(_ bucket: RollupBucket, count: Bool, grid: BucketTimeGrid? = nil) {
         raw(#"{"t":"#)
-        if !grid.append(bucket.start, to: &bytes) { time(bucket.start) }
+        if grid?.append(bucket.start, to: &bytes) != true { time(bucket.start) }
         raw(#","min":"#)
         number(bucket.min)
         raw(#","max":"#)
         number(bucket.max)
         raw(#","avg":"#)
         number(bucket.avg)
+        if count {
+            raw(#","count":"#)
+            integer(bucket.count)
+        }
         byte("}")
     }
 
