@@ -7,6 +7,7 @@ let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
 let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
 let prometheus: Target.Dependency = .product(name: "Prometheus", package: "swift-prometheus")
 let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
 
 let package = Package(
     name: "telemetry-bridge",
@@ -23,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // libmosquitto, the system C client library.
@@ -42,7 +44,8 @@ let package = Package(
         // The daemon pipeline: configuration, ingest, rules and alerts, simulator, lifecycle.
         .target(name: "Bridge", dependencies: ["MQTT", "Telemetry", "Storage", "Rules", logging, yams, metrics]),
         // The dashboard: pages, JSON API, live events and /metrics over the event log (Hummingbird 2).
-        .target(name: "Dashboard", dependencies: ["Bridge", "Storage", "Telemetry", "Rules", logging, metrics, prometheus, hummingbird],
+        .target(name: "Dashboard", dependencies: ["Bridge", "Storage", "Telemetry", "Rules", logging, metrics, prometheus, hummingbird, nioPosix,
+                                            .product(name: "HummingbirdCore", package: "hummingbird")],
                 resources: [.copy("Resources")]),
         .executableTarget(
             name: "telemetry-bridge",

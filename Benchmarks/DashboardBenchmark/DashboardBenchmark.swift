@@ -49,7 +49,7 @@ enum DashboardBenchmark {
         let dashboard = DashboardApplication(store: store, now: { end }, rules: rules)
         var logger = Logger(label: "dashboard-benchmark")
         logger.logLevel = .warning
-        let app = dashboard.application(configuration: .init(address: .hostname("127.0.0.1", port: Int(port))), logger: logger)
+        let app = dashboard.application(host: "127.0.0.1", port: Int(port), logger: logger)
         let server = Task { try await app.runService() }
         defer { server.cancel() }
         let connection = try connect(port: port)

@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOPosix
 import Rules
 import Storage
 import Telemetry
@@ -17,11 +18,15 @@ struct DashboardAPI: Sendable {
     /// Asked per request: the daemon's rule set follows reloads.
     let currentRules: DashboardApplication.RulesProvider
 
-    func respond(_ body: () throws(APIError) -> Response) -> Response {
-        do {
-            return try body()
-        } catch {
-            return JSONResponse.error(error)
+    /// Runs a handler on NIO's blocking thread pool (its store reads block) and turns its error
+    /// into the error response.
+    func respond(_ body: @escaping @Sendable () throws(APIError) -> Response) async throws -> Response {
+        try await NIOThreadPool.singleton.runIfActive {
+            do throws(APIError) {
+                return try body()
+            } catch {
+                return JSONResponse.error(error)
+            }
         }
     }
 

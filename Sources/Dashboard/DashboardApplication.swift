@@ -1,5 +1,8 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOCore
+import NIOPosix
 import Rules
 import Storage
 import Telemetry
@@ -9,7 +12,9 @@ import Telemetry
 ///
 /// Build the routes with ``router()`` (tests drive it in `.router` mode) or a whole server with
 /// ``application(configuration:logger:)``. Store reads are synchronous SQLite reads on reader
-/// connections; every answer is JSON, errors as `{"error": ..., "parameter": ...}`.
+/// connections, run on NIO's blocking thread pool, never on Swift concurrency's cooperative
+/// threads, so `/healthz` and the streams stay responsive while a large query runs; every answer
+/// is JSON, errors as `{"error": ..., "parameter": ...}`. ``settings`` bound what clients may take.
 public struct DashboardApplication: Sendable {
     /// Time of now in ms since the epoch: the default end of a series range.
     public typealias Clock = @Sendable () -> Int64
@@ -26,6 +31,8 @@ public struct DashboardApplication: Sendable {
     let metrics: MetricsEndpoint?
     /// `/api/events`; without ingest (`serve`) a broadcaster nobody publishes to, so streams only keep alive.
     public let events: LiveEvents
+    /// Limits and credentials; `events` carries its stream limits itself.
+    public let settings: HTTPServerSettings
 
     /// `rules`: the rule set whose pending alerts `/api/state` and `/api/overview` rebuild at T
     /// (from the stored log, per request); nil shows none.
@@ -35,9 +42,11 @@ public struct DashboardApplication: Sendable {
         health: @escaping HealthProvider = { DashboardHealth(healthy: true) },
         rules: RuleSet? = nil,
         metrics: MetricsEndpoint? = nil,
-        events: LiveEvents = LiveEvents()
+        events: LiveEvents = LiveEvents(),
+        settings: HTTPServerSettings = HTTPServerSettings()
     ) {
-        self.init(store: store, now: now, health: health, currentRules: { rules }, metrics: metrics, events: events)
+        self.init(store: store, now: now, health: health, currentRules: { rules }, metrics: metrics, events: events,
+                  settings: settings)
     }
 
     /// `currentRules`: asked per request, so pending alerts follow a daemon's rule reloads.
@@ -47,8 +56,10 @@ public struct DashboardApplication: Sendable {
         health: @escaping HealthProvider = { DashboardHealth(healthy: true) },
         currentRules: @escaping RulesProvider,
         metrics: MetricsEndpoint? = nil,
-        events: LiveEvents = LiveEvents()
+        events: LiveEvents = LiveEvents(),
+        settings: HTTPServerSettings = HTTPServerSettings()
     ) {
+        self.settings = settings
         self.store = store
         self.now = now
         self.health = health
@@ -57,18 +68,33 @@ public struct DashboardApplication: Sendable {
         api = DashboardAPI(store: store, now: now, currentRules: currentRules)
     }
 
-    /// The API's routes.
-    public func router() -> Router<BasicRequestContext> {
+    /// The API's routes. `loopbackOnly`: accept only loopback host names in `Host` (the server
+    /// listens on loopback; see ``RequestGuard``).
+    public func router(loopbackOnly: Bool = true) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: RequestGuard(settings: settings, loopbackOnly: loopbackOnly))
         let api = self.api
         let health = self.health
-        router.get("/api/devices") { _, _ in api.respond { () throws(APIError) in try api.devices() } }
-        router.get("/api/series") { request, _ in api.respond { () throws(APIError) in try api.series(QueryParameters(request)) } }
-        router.get("/api/alerts") { request, _ in api.respond { () throws(APIError) in try api.alerts(QueryParameters(request)) } }
-        router.get("/api/state") { request, _ in api.respond { () throws(APIError) in try api.state(QueryParameters(request)) } }
-        router.get("/api/overview") { request, _ in api.respond { () throws(APIError) in try api.overview(QueryParameters(request)) } }
+        router.get("/api/devices") { _, _ in try await api.respond { () throws(APIError) in try api.devices() } }
+        router.get("/api/series") { request, _ in
+            let query = QueryParameters(request)
+            return try await api.respond { () throws(APIError) in try api.series(query) }
+        }
+        router.get("/api/alerts") { request, _ in
+            let query = QueryParameters(request)
+            return try await api.respond { () throws(APIError) in try api.alerts(query) }
+        }
+        router.get("/api/state") { request, _ in
+            let query = QueryParameters(request)
+            return try await api.respond { () throws(APIError) in try api.state(query) }
+        }
+        router.get("/api/overview") { request, _ in
+            let query = QueryParameters(request)
+            return try await api.respond { () throws(APIError) in try api.overview(query) }
+        }
         router.get("/api/deadletters") { request, _ in
-            api.respond { () throws(APIError) in try api.deadLetters(QueryParameters(request)) }
+            let query = QueryParameters(request)
+            return try await api.respond { () throws(APIError) in try api.deadLetters(query) }
         }
         router.get("/healthz") { _, _ in
             let report = await health()
@@ -85,11 +111,27 @@ public struct DashboardApplication: Sendable {
         return router
     }
 
-    /// A server for the API. Listens where `configuration` says (loopback by default).
+    /// A server for the API. Listens on `host`:`port` (port 0: any free one) within
+    /// ``settings``' bounds; `onServerRunning` gets the bound port.
     public func application(
-        configuration: ApplicationConfiguration = .init(address: .hostname("127.0.0.1", port: 8080)),
-        logger: Logger = Logger(label: "telemetry-bridge.dashboard")
+        host: String = "127.0.0.1", port: Int = 8080,
+        logger: Logger = Logger(label: "telemetry-bridge.dashboard"),
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        Application(router: router(), configuration: configuration, logger: logger)
+        let counter = ConnectionGuard.Counter(limit: settings.maximumConnections)
+        let slowClientTimeout = settings.slowClientTimeout
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [ConnectionGuard(counter: counter, slowClientTimeout: slowClientTimeout)],
+            idleTimeout: TimeAmount(settings.idleTimeout))
+        return Application(
+            router: router(loopbackOnly: Self.isLoopback(host)),
+            server: .http1(configuration: http1),
+            configuration: .init(address: .hostname(host, port: port), serverName: nil),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+            logger: logger)
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 }

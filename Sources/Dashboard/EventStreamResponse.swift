@@ -11,11 +11,21 @@ enum EventStreamResponse {
     static let keepalive = ByteBuffer(string: ": keepalive\n\n")
 
     static func response(_ events: LiveEvents) -> Response {
-        Response(
+        let subscriber: LiveEventSubscriber?
+        switch events.subscribe() {
+        case .subscribed(let new): subscriber = new
+        case .closed: subscriber = nil
+        case .full:
+            var response = JSONResponse.error(
+                "too many event streams (\(events.maximumSubscribers)); try again later", status: .serviceUnavailable)
+            response.headers[.retryAfter] = "10"
+            return response
+        }
+        return Response(
             status: .ok,
             headers: [.contentType: contentType, .cacheControl: "no-cache"],
             body: ResponseBody { writer in
-                guard let subscriber = events.subscribe() else {
+                guard let subscriber else {
                     try await writer.finish(nil)
                     return
                 }

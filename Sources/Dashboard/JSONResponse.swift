@@ -43,15 +43,20 @@ enum JSONResponse {
     }
 
     static func error(_ error: APIError) -> Response {
-        struct Body: Encodable {
-            var error: String
-            var parameter: String?
-        }
         let status: HTTPResponse.Status = switch error.kind {
         case .badParameter: .badRequest
         case .notFound: .notFound
         case .internalError: .internalServerError
         }
-        return encode(Body(error: error.message, parameter: error.parameter), status: status)
+        return self.error(error.message, parameter: error.parameter, status: status)
+    }
+
+    /// `{"error": message, "parameter": parameter}` with `status`.
+    static func error(_ message: String, parameter: String? = nil, status: HTTPResponse.Status) -> Response {
+        struct Body: Encodable {
+            var error: String
+            var parameter: String?
+        }
+        return encode(Body(error: message, parameter: parameter), status: status)
     }
 }

@@ -33,11 +33,14 @@ final class LiveEventSubscriber: Sendable {
 
     let id: Int
     let capacity: Int
+    /// Encoded bytes one delivery may carry; more is replaced by one `overflow` event.
+    let maximumBytes: Int
     private let state = Mutex(State())
 
-    init(id: Int, capacity: Int) {
+    init(id: Int, capacity: Int, maximumBytes: Int = LiveEvents.defaultMaximumBufferedBytes) {
         self.id = id
         self.capacity = capacity
+        self.maximumBytes = maximumBytes
     }
 
     /// Buffers `batch`; on overflow drops everything buffered and the new batch and leaves one
@@ -110,7 +113,13 @@ final class LiveEventSubscriber: Sendable {
         var bytes: [UInt8] = []
         for entry in entries {
             switch entry {
-            case .batch(let batch): bytes += batch.frames
+            case .batch(let batch):
+                let frames = batch.frames
+                guard bytes.count + frames.count <= maximumBytes else {
+                    state.withLock { $0.overflows += 1 }
+                    return .events(Self.overflowFrame)
+                }
+                bytes += frames
             case .overflow: bytes += Self.overflowFrame
             }
         }

@@ -8,9 +8,12 @@ import Synchronization
 /// one allocation and a short lock per client to append the batch to the client's bounded buffer.
 /// The clients' tasks encode each batch once, off the ingest thread. A client whose buffer is full
 /// (it reads slower than the bridge commits) loses what was buffered and gets one `overflow` event
-/// instead, telling it to reload its state.
+/// instead, telling it to reload its state; so does one whose waiting events encode to more than
+/// ``maximumBufferedBytes``. At most ``maximumSubscribers`` clients stream at once.
 public final class LiveEvents: Sendable {
     public static let defaultBufferCapacity = 256
+    public static let defaultMaximumSubscribers = 64
+    public static let defaultMaximumBufferedBytes = 1 << 20
     public static let defaultKeepaliveInterval = Duration.seconds(15)
     /// A batch with more readings than this sends only the last reading of each series.
     public static let readingsLimit = 500
@@ -21,18 +24,40 @@ public final class LiveEvents: Sendable {
         var closed = false
     }
 
+    /// What ``subscribe()`` gives a new client.
+    enum Subscription {
+        case subscribed(LiveEventSubscriber)
+        /// ``close()`` was called: the server is stopping.
+        case closed
+        /// ``maximumSubscribers`` clients are streaming already.
+        case full
+
+        var subscriber: LiveEventSubscriber? {
+            if case .subscribed(let subscriber) = self { return subscriber }
+            return nil
+        }
+    }
+
     /// Events each client may have waiting before it overflows.
     public let bufferCapacity: Int
+    /// Bytes of encoded events a client may have waiting before it overflows.
+    public let maximumBufferedBytes: Int
+    /// Clients streaming at once; more are refused (503).
+    public let maximumSubscribers: Int
     /// A `: keepalive` comment is sent after this long without an event.
     public let keepaliveInterval: Duration
     private let state = Mutex(State())
     private let subscriberCount = Atomic<Int>(0)
 
     public init(bufferCapacity: Int = LiveEvents.defaultBufferCapacity,
-                keepaliveInterval: Duration = LiveEvents.defaultKeepaliveInterval)
+                keepaliveInterval: Duration = LiveEvents.defaultKeepaliveInterval,
+                maximumSubscribers: Int = LiveEvents.defaultMaximumSubscribers,
+                maximumBufferedBytes: Int = LiveEvents.defaultMaximumBufferedBytes)
     {
         self.bufferCapacity = max(1, bufferCapacity)
         self.keepaliveInterval = keepaliveInterval
+        self.maximumSubscribers = max(0, maximumSubscribers)
+        self.maximumBufferedBytes = max(1, maximumBufferedBytes)
     }
 
     /// The number of connected clients.
@@ -59,15 +84,16 @@ public final class LiveEvents: Sendable {
         for subscriber in ended { subscriber.finish() }
     }
 
-    /// A new client's buffer; nil once closed.
-    func subscribe() -> LiveEventSubscriber? {
+    /// A new client's buffer, unless closed or full.
+    func subscribe() -> Subscription {
         state.withLock { state in
-            guard !state.closed else { return nil }
-            let subscriber = LiveEventSubscriber(id: state.nextID, capacity: bufferCapacity)
+            guard !state.closed else { return .closed }
+            guard state.subscribers.count < maximumSubscribers else { return .full }
+            let subscriber = LiveEventSubscriber(id: state.nextID, capacity: bufferCapacity, maximumBytes: maximumBufferedBytes)
             state.nextID += 1
             state.subscribers[subscriber.id] = subscriber
             subscriberCount.store(state.subscribers.count, ordering: .relaxed)
-            return subscriber
+            return .subscribed(subscriber)
         }
     }
 

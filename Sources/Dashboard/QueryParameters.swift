@@ -25,19 +25,18 @@ struct QueryParameters {
         return value
     }
 
-    /// A time as ISO 8601 text, integer epoch milliseconds, `now`, or relative to now (`-24h`), as
-    /// the command line takes them.
+    /// A time as ``Telemetry/TimeReference`` reads it (as the command line takes them).
     func time(_ name: String, now: @autoclosure () -> Int64) throws(APIError) -> Int64? {
         guard let text = string(name) else { return nil }
-        if let milliseconds = Self.integer(text) { return milliseconds }
-        if text == "now" { return now() }
-        if text.hasPrefix("-"), let ago = DurationParser.milliseconds(String(text.dropFirst())) {
-            return now() - ago
+        switch TimeReference.milliseconds(text, now: now) {
+        case .success(let time): return time
+        case .failure(let failure): throw .badParameter(name, "'\(Self.excerpt(text))': \(failure)")
         }
-        guard text.contains("T"), let milliseconds = TimestampParser.milliseconds(text: text) else {
-            throw .badParameter(name, "'\(text)' is not an ISO 8601 time, epoch milliseconds, now, or relative such as -24h")
-        }
-        return milliseconds
+    }
+
+    /// A parameter's text as quoted back in an error: at most 64 characters.
+    static func excerpt(_ text: String) -> String {
+        text.count > 64 ? text.prefix(64) + "…" : text
     }
 
     /// `order=asc` (default, oldest first) or `order=desc` (newest first) of a list endpoint.
@@ -45,22 +44,16 @@ struct QueryParameters {
         switch string("order") {
         case nil, "asc": return false
         case "desc": return true
-        case let other?: throw .badParameter("order", "'\(other)' is not asc or desc")
+        case let other?: throw .badParameter("order", "'\(Self.excerpt(other))' is not asc or desc")
         }
     }
 
     /// An integer in `range`.
     func integer(_ name: String, in range: ClosedRange<Int>) throws(APIError) -> Int? {
         guard let text = string(name) else { return nil }
-        guard let value = Self.integer(text).flatMap({ Int(exactly: $0) }), range.contains(value) else {
-            throw .badParameter(name, "'\(text)' is not an integer in \(range.lowerBound)...\(range.upperBound)")
+        guard text.utf8.count <= 20, let value = Int(text), range.contains(value) else {
+            throw .badParameter(name, "'\(Self.excerpt(text))' is not an integer in \(range.lowerBound)...\(range.upperBound)")
         }
         return value
-    }
-
-    private static func integer(_ text: String) -> Int64? {
-        let digits = text.utf8.first == UInt8(ascii: "-") ? text.utf8.dropFirst() : text.utf8[...]
-        guard !digits.isEmpty, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
-        return Int64(text)
     }
 }

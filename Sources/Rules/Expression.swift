@@ -38,6 +38,21 @@ struct Expression: Hashable, Sendable, CustomStringConvertible {
     var kind: Kind
     var start: Int
     var end: Int
+    /// Levels of the tree below and including this node: what every recursive walk of it
+    /// (checker, canonical text, deallocation) puts on the stack. ``Parser`` bounds it.
+    private(set) var height: Int
+
+    init(kind: Kind, start: Int, end: Int) {
+        self.kind = kind
+        self.start = start
+        self.end = end
+        height = switch kind {
+        case .unary(_, let operand): operand.height + 1
+        case .binary(_, let lhs, let rhs): max(lhs.height, rhs.height) + 1
+        case .call(_, let arguments, _): (arguments.map(\.height).max() ?? 0) + 1
+        default: 1
+        }
+    }
 
     var length: Int { max(1, end - start) }
 

@@ -2,15 +2,30 @@
 ///
 /// Precedence, loosest first: `or`, `and`, `not`, comparisons (non-associative), `+ -`,
 /// `* / %`, unary `-`, calls and parentheses.
+///
+/// Rule files come from operators and from file watchers that may see half-written files, so the
+/// parser refuses what would exhaust the stack of any recursive walk later: text longer than
+/// ``maximumLength`` scalars and trees deeper than ``maximumDepth`` (nesting and long operator
+/// chains alike), each with the position where the limit was crossed.
 struct Parser {
+    /// Longest expression, in Unicode scalars.
+    static let maximumLength = 10_000
+    /// Deepest expression tree: parentheses, unary operators, calls and operator chains.
+    static let maximumDepth = 100
+
     private let tokens: [Token]
     private var index = 0
+    /// Nesting of `expression(minimumPrecedence:)` calls under way.
+    private var depth = 0
 
     private init(tokens: [Token]) {
         self.tokens = tokens
     }
 
     static func parse(_ text: String) throws(ExpressionError) -> Expression {
+        if text.unicodeScalars.count > maximumLength {
+            throw ExpressionError(offset: maximumLength, "expression longer than \(maximumLength) characters")
+        }
         let tokens = try Lexer.tokenize(text)
         var parser = Parser(tokens: tokens)
         if parser.current.kind == .end {
@@ -52,6 +67,9 @@ struct Parser {
     }
 
     private mutating func expression(minimumPrecedence: Int) throws(ExpressionError) -> Expression {
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Self.maximumDepth { throw tooDeep(at: current) }
         var lhs = try prefix()
         while let (op, precedence) = Self.binaryOperator(current.kind), precedence > minimumPrecedence {
             let operatorToken = advance()
@@ -63,8 +81,14 @@ struct Parser {
                     "comparisons cannot be chained; combine them with 'and'")
             }
             lhs = Expression(kind: .binary(op, lhs, rhs), start: lhs.start, end: rhs.end)
+            if lhs.height > Self.maximumDepth { throw tooDeep(at: operatorToken) }
         }
         return lhs
+    }
+
+    private func tooDeep(at token: Token) -> ExpressionError {
+        ExpressionError(offset: token.start, length: token.length,
+                        "expression nested deeper than \(Self.maximumDepth) levels; split it into simpler rules")
     }
 
     private func isParenthesised(_ expression: Expression) -> Bool {

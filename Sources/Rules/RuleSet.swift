@@ -1,4 +1,5 @@
 import Foundation
+import Telemetry
 
 /// Every rule of a `Rules/` directory, checked against the device schema and compiled.
 ///
@@ -15,16 +16,19 @@ public struct RuleSet: Sendable {
 
     /// Loads `*.yaml` and `*.yml` files directly in `directory` (not `tests/`), in name order.
     public static func load(directory: String, schema: RuleSchema) throws(RuleError) -> RuleSet {
-        let files = try RuleFiles.read(directory: directory)
-        return try parse(files: files, schema: schema)
+        let (files, unreadable) = try RuleFiles.read(directory: directory)
+        return try parse(files: files, schema: schema, diagnostics: unreadable)
     }
 
-    /// Parses rule files given as (name shown in diagnostics, contents).
-    public static func parse(files: [(name: String, contents: String)], schema: RuleSchema) throws(RuleError) -> RuleSet {
+    /// Parses rule files given as (name shown in diagnostics, contents); `diagnostics`: problems
+    /// already found (files that could not be read), reported with the rest.
+    public static func parse(
+        files: [(name: String, contents: String)], schema: RuleSchema, diagnostics: [RuleDiagnostic] = []
+    ) throws(RuleError) -> RuleSet {
         var symbols = SymbolTable()
         var definedAt: [String: String] = [:]
         var rules: [Rule] = []
-        var diagnostics: [RuleDiagnostic] = []
+        var diagnostics = diagnostics
         for file in files {
             var parser = RuleFileParser(source: SourceFile(name: file.name, contents: file.contents), schema: schema)
             parser.parse(contents: file.contents, symbols: &symbols, definedAt: &definedAt)
@@ -51,7 +55,9 @@ public struct RuleSet: Sendable {
 
 /// Reading rule (and rule test) files from a directory.
 enum RuleFiles {
-    static func read(directory: String) throws(RuleError) -> [(name: String, contents: String)] {
+    /// The readable files, and a diagnostic for each file that is not UTF-8 text or too large
+    /// (callers report them with the other files' problems).
+    static func read(directory: String) throws(RuleError) -> (files: [(name: String, contents: String)], unreadable: [RuleDiagnostic]) {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
@@ -59,14 +65,15 @@ enum RuleFiles {
             throw .unreadable(path: directory, reason: "\(error.localizedDescription)")
         }
         var files: [(name: String, contents: String)] = []
+        var unreadable: [RuleDiagnostic] = []
         for name in names.sorted() where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
             let path = (directory as NSString).appendingPathComponent(name)
-            do {
-                files.append((path, try String(contentsOfFile: path, encoding: .utf8)))
+            do throws(TextFile.Failure) {
+                files.append((path, try TextFile.read(path)))
             } catch {
-                throw .unreadable(path: path, reason: "\(error.localizedDescription)")
+                unreadable.append(RuleDiagnostic(file: path, line: error.line, column: error.column, message: error.reason, sourceLine: ""))
             }
         }
-        return files
+        return (files, unreadable)
     }
 }

@@ -13,8 +13,8 @@ import Foundation
 public enum RuleTestRunner {
     /// Runs every `*.yaml` in `directory`. Malformed test files throw all their diagnostics.
     public static func run(directory: String, rules: RuleSet, schema: RuleSchema) throws(RuleError) -> RuleTestReport {
-        let files = try RuleFiles.read(directory: directory)
-        var diagnostics: [RuleDiagnostic] = []
+        let (files, unreadable) = try RuleFiles.read(directory: directory)
+        var diagnostics = unreadable
         var cases: [RuleTestCase] = []
         for file in files {
             var parser = RuleTestFileParser(source: SourceFile(name: file.name, contents: file.contents), schema: schema)

@@ -54,10 +54,10 @@ public struct DeviceCatalog: Sendable {
         var unreadable: [CatalogDiagnostic] = []
         for name in yamlNames {
             let path = prefix + name
-            if let data = FileManager.default.contents(atPath: path), let contents = String(data: data, encoding: .utf8) {
-                files.append((path, contents))
-            } else {
-                unreadable.append(CatalogDiagnostic(file: path, line: 1, column: 1, message: "cannot read the file as UTF-8 text"))
+            do throws(TextFile.Failure) {
+                files.append((path, try TextFile.read(path)))
+            } catch {
+                unreadable.append(CatalogDiagnostic(file: path, line: error.line, column: error.column, message: error.reason))
             }
         }
         return try load(files: files, extraDiagnostics: unreadable)

@@ -4,6 +4,10 @@
 public enum TimestampParser {
     /// Latest accepted time, 9999-12-31T23:59:59.999Z; beyond it a value is surely not a time.
     static let maximum: Int64 = 253_402_300_799_999
+    /// The times ISO 8601 text can name, 0000-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z: the
+    /// bounds of every time given on a command line or in a query, within which arithmetic on
+    /// times and ranges cannot overflow.
+    public static let calendarRange: ClosedRange<Int64> = -62_167_219_200_000...maximum
 
     /// Epoch milliseconds of a numeric timestamp: below 1e11 seconds, below 1e14 milliseconds,
     /// below 1e17 microseconds, else nanoseconds. Nil when not finite or out of range.

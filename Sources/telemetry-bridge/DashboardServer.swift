@@ -44,14 +44,10 @@ final class DashboardServer: Sendable {
         let started = DispatchSemaphore(value: 0)
         let finished = DispatchSemaphore(value: 0)
         let outcome = Mutex<Result<Int, StartError>?>(nil)
-        let application = Application(
-            router: dashboard.router(),
-            configuration: .init(address: .hostname(address.host, port: address.port), serverName: nil),
-            onServerRunning: { channel in
-                outcome.withLock { $0 = .success(channel.localAddress?.port ?? address.port) }
-                started.signal()
-            },
-            logger: logger)
+        let application = dashboard.application(host: address.host, port: address.port, logger: logger) { port in
+            outcome.withLock { $0 = .success(port) }
+            started.signal()
+        }
         // No signal handling here: the command owns SIGINT/SIGTERM and stops the server in order.
         let group = ServiceGroup(configuration: .init(services: [application], logger: logger))
         Task {

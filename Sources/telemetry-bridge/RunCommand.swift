@@ -57,8 +57,19 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("summary-interval"), help: "How often to log a one-line summary (e.g. 10s; 0 disables). Default: 10s.")
     var summaryInterval: String?
 
-    @Option(help: "Dashboard, JSON API, /metrics and /healthz address HOST:PORT, or off. Default: 127.0.0.1:8080.")
-    var http: String?
+    @Option(name: .customLong("max-devices"), help: "Most distinct devices kept; new ones beyond become dead letters (device_limit). Default: 100000, or unlimited.")
+    var maxDevices: String?
+
+    @Option(name: .customLong("max-timestamp-age"), help: "Event times older than this before receipt are dead letters (implausible_timestamp), or off. Default: 3650d.")
+    var maxTimestampAge: String?
+
+    @Option(name: .customLong("max-timestamp-ahead"), help: "Event times further ahead than this are dead letters (implausible_timestamp), or off. Default: 1d.")
+    var maxTimestampAhead: String?
+
+    @Option(name: .customLong("device-state-retention"), help: "Release the in-memory state of devices silent this long, or off. Default: 7d.")
+    var deviceStateRetention: String?
+
+    @OptionGroup var httpOptions: HTTPOptions
 
     func run() throws {
         var flags: [String: String] = [:]
@@ -77,8 +88,11 @@ struct RunCommand: ParsableCommand {
         flags["max-payload"] = maxPayload
         flags["durability"] = durability
         flags["summary-interval"] = summaryInterval
-        flags["http"] = http
-        let configuration = try broker.resolve(extraFlags: flags)
+        flags["max-devices"] = maxDevices
+        flags["max-timestamp-age"] = maxTimestampAge
+        flags["max-timestamp-ahead"] = maxTimestampAhead
+        flags["device-state-retention"] = deviceStateRetention
+        let configuration = try broker.resolve(extraFlags: flags.merging(httpOptions.flags) { _, http in http })
         let logger = LogSetup.bootstrap(level: configuration.logLevel)
         guard let address = configuration.http else {
             do {
@@ -92,7 +106,7 @@ struct RunCommand: ParsableCommand {
         let registry = PrometheusCollectorRegistry()
         let factory = MetricsEndpoint.factory(registry: registry)
         MetricsSystem.bootstrap(factory)
-        let events = LiveEvents()
+        let events = LiveEvents(maximumSubscribers: configuration.httpMaxStreams)
         let daemon: BridgeDaemon
         do {
             daemon = try BridgeDaemon(configuration: configuration, logger: logger, metrics: BridgeMetrics(factory: factory),
@@ -105,7 +119,8 @@ struct RunCommand: ParsableCommand {
             health: { DashboardHealth(daemon.health(), now: WallClock.milliseconds()) },
             currentRules: { daemon.rules },
             metrics: MetricsEndpoint(registry: registry, refresh: daemon.refreshMetrics),
-            events: events)
+            events: events,
+            settings: HTTPServerSettings(configuration, logger: logger))
         let server: DashboardServer
         do {
             server = try DashboardServer.start(dashboard, address: address, logger: logger)

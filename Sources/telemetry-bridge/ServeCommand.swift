@@ -18,8 +18,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "SQLite database file to serve. Default: ./telemetry.sqlite.")
     var db: String?
 
-    @Option(help: "Dashboard address HOST:PORT. Default: 127.0.0.1:8080.")
-    var http: String?
+    @OptionGroup var httpOptions: HTTPOptions
 
     @Option(help: "Rule directory, for the pending alerts at any moment. Default: ./Rules when it exists.")
     var rules: String?
@@ -31,9 +30,8 @@ struct ServeCommand: ParsableCommand {
     var logLevel: String?
 
     func run() throws {
-        var flags: [String: String] = [:]
+        var flags = httpOptions.flags
         flags["db"] = db
-        flags["http"] = http
         flags["rules"] = rules
         flags["devices"] = devices
         flags["log-level"] = logLevel
@@ -64,7 +62,9 @@ struct ServeCommand: ParsableCommand {
                     return DashboardHealth(healthy: false, checks: ["database": "\(error)"])
                 }
             },
-            rules: ruleSet)
+            rules: ruleSet,
+            events: LiveEvents(maximumSubscribers: configuration.httpMaxStreams),
+            settings: HTTPServerSettings(configuration, logger: logger))
         let signals = SignalWaiter()
         let server: DashboardServer
         do {

@@ -126,7 +126,7 @@ class BrowserTestCase: XCTestCase {
         let dashboard = DashboardApplication(store: store, now: { Int64(Date().timeIntervalSince1970 * 1_000) })
         var logger = Logger(label: "dashboard-browser-test")
         logger.logLevel = .critical
-        let app = dashboard.application(configuration: .init(address: .hostname("127.0.0.1", port: Int(port))), logger: logger)
+        let app = dashboard.application(host: "127.0.0.1", port: Int(port), logger: logger)
         server = Task { try await app.runService() }
         let clock = ContinuousClock()
         let deadline = clock.now + .seconds(20)

@@ -36,8 +36,7 @@ final class LiveEventsServerTests: XCTestCase {
         var logger = Logger(label: "live-events-test")
         logger.logLevel = .critical
         let dashboard = DashboardApplication(store: store, now: { 0 }, events: events)
-        let application = dashboard.application(
-            configuration: .init(address: .hostname("127.0.0.1", port: Int(port))), logger: logger)
+        let application = dashboard.application(host: "127.0.0.1", port: Int(port), logger: logger)
         server = Task { try await application.runService(gracefulShutdownSignals: []) }
         XCTAssertTrue(waitUntil(timeout: .seconds(20)) { FreePort.isAccepting(port) }, "server did not start")
     }

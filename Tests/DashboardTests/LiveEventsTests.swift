@@ -21,7 +21,7 @@ final class LiveEventsTests: XCTestCase {
 
     func testACommitBecomesReadingsAlertAndDeadLetterEventsInOrder() async throws {
         let events = LiveEvents()
-        let subscriber = try XCTUnwrap(events.subscribe())
+        let subscriber = try XCTUnwrap(events.subscribe().subscriber)
         let raised = #"{"type":"AlertRaised","schema":1,"id":"a1","alert":"Hot","device":"gh-\"1"}"#
         events.publish(CommittedBatch(
             readings: [reading("gh-\"1", "temperature", 0, 21.5), reading("gh-\"1", "humidity", 0, 40)],
@@ -47,7 +47,7 @@ final class LiveEventsTests: XCTestCase {
 
     func testABigBatchSendsTheLastReadingOfEachSeries() async throws {
         let events = LiveEvents()
-        let subscriber = try XCTUnwrap(events.subscribe())
+        let subscriber = try XCTUnwrap(events.subscribe().subscriber)
         let readings = (0..<(LiveEvents.readingsLimit + 1)).map {
             reading($0 % 2 == 0 ? "a" : "b", "temperature", Int64($0) * 1000, Double($0))
         }
@@ -62,7 +62,7 @@ final class LiveEventsTests: XCTestCase {
 
     func testAFullBufferDropsEverythingBufferedForOneOverflowEventWithoutBlockingThePublisher() async throws {
         let events = LiveEvents(bufferCapacity: 2)
-        let subscriber = try XCTUnwrap(events.subscribe())
+        let subscriber = try XCTUnwrap(events.subscribe().subscriber)
         for index in 0..<3 {
             events.publish(CommittedBatch(readings: [reading("a", "temperature", Int64(index), 1)]))
         }
@@ -87,8 +87,8 @@ final class LiveEventsTests: XCTestCase {
 
     func testOverflowIsPerClient() async throws {
         let events = LiveEvents(bufferCapacity: 3)
-        let slow = try XCTUnwrap(events.subscribe())
-        let fast = try XCTUnwrap(events.subscribe())
+        let slow = try XCTUnwrap(events.subscribe().subscriber)
+        let fast = try XCTUnwrap(events.subscribe().subscriber)
         var fastSeen = 0
         for index in 0..<10 {
             events.publish(CommittedBatch(readings: [reading("a", "temperature", Int64(index), Double(index))]))
@@ -104,7 +104,7 @@ final class LiveEventsTests: XCTestCase {
     func testNothingIsQueuedWithoutSubscribersAndAQuietStreamKeepsAlive() async throws {
         let events = LiveEvents()
         events.publish(CommittedBatch(readings: [reading("a", "temperature", 0, 1)]))
-        let subscriber = try XCTUnwrap(events.subscribe())
+        let subscriber = try XCTUnwrap(events.subscribe().subscriber)
         XCTAssertEqual(events.subscribers, 1)
         let delivered = await subscriber.next(keepalive: .milliseconds(50))
         XCTAssertEqual(delivered, .keepalive)
@@ -114,18 +114,18 @@ final class LiveEventsTests: XCTestCase {
 
     func testCloseEndsWaitingStreamsAndRefusesNewOnes() async throws {
         let events = LiveEvents()
-        let subscriber = try XCTUnwrap(events.subscribe())
+        let subscriber = try XCTUnwrap(events.subscribe().subscriber)
         let waiting = Task { await subscriber.next(keepalive: .seconds(60)) }
         events.close()
         let delivered = await waiting.value
         XCTAssertEqual(delivered, .finished)
-        XCTAssertNil(events.subscribe())
+        XCTAssertNil(events.subscribe().subscriber)
         XCTAssertEqual(events.subscribers, 0)
     }
 
     func testCancellingTheReaderEndsItsStream() async throws {
         let events = LiveEvents()
-        let subscriber = try XCTUnwrap(events.subscribe())
+        let subscriber = try XCTUnwrap(events.subscribe().subscriber)
         let waiting = Task { await subscriber.next(keepalive: .seconds(60)) }
         waiting.cancel()
         let delivered = await waiting.value

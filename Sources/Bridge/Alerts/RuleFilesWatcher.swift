@@ -7,13 +7,24 @@ import Synchronization
 /// Reloads the rules on SIGHUP and when a rule file changes (polled: names, sizes and
 /// modification times of the directory's YAML files). A rule set with errors is reported, every
 /// diagnostic, and the rules in force stay in force.
+///
+/// Polling is debounced: a change is loaded only once the files look the same at two polls in a
+/// row, so a file an editor or a shell `>` is rewriting (empty, or half written, for a moment) is
+/// not loaded as "no rules", which would clear every alert and raise them again a moment later.
 public final class RuleFilesWatcher: @unchecked Sendable {
     private let directory: String
     private let schema: RuleSchema
     private let pipeline: IngestPipeline
     private let logger: Logger
     private let queue = DispatchQueue(label: "telemetry-bridge.rules-watcher")
-    private let fingerprint = Mutex<[String]>([])
+    private struct Fingerprints {
+        /// The files as last loaded.
+        var loaded: [String] = []
+        /// The files at the last poll.
+        var seen: [String] = []
+    }
+
+    private let fingerprints = Mutex(Fingerprints())
     private var sources: [any DispatchSourceProtocol] = []
 
     public init(directory: String, schema: RuleSchema, pipeline: IngestPipeline, logger: Logger) {
@@ -21,7 +32,8 @@ public final class RuleFilesWatcher: @unchecked Sendable {
         self.schema = schema
         self.pipeline = pipeline
         self.logger = logger
-        fingerprint.withLock { $0 = Self.fingerprint(of: directory) }
+        let current = Self.fingerprint(of: directory)
+        fingerprints.withLock { $0 = Fingerprints(loaded: current, seen: current) }
     }
 
     /// Starts watching; `interval` 0 means SIGHUP only.
@@ -34,7 +46,7 @@ public final class RuleFilesWatcher: @unchecked Sendable {
         guard interval > 0 else { return }
         let timer = DispatchSource.makeTimerSource(queue: queue)
         timer.schedule(deadline: .now() + .milliseconds(Int(interval)), repeating: .milliseconds(Int(interval)))
-        timer.setEventHandler { [weak self] in self?.reloadIfChanged() }
+        timer.setEventHandler { [weak self] in self?.poll() }
         timer.resume()
         sources.append(timer)
     }
@@ -44,19 +56,22 @@ public final class RuleFilesWatcher: @unchecked Sendable {
         sources.removeAll()
     }
 
-    private func reloadIfChanged() {
+    /// One poll of the files: reloads when they changed since the last load and have not changed
+    /// since the previous poll. The timer calls it; tests call it to step the watcher.
+    public func poll() {
         let current = Self.fingerprint(of: directory)
-        let changed = fingerprint.withLock { previous in
-            defer { previous = current }
-            return previous != current
+        let settled = fingerprints.withLock { state in
+            defer { state.seen = current }
+            return current == state.seen && current != state.loaded
         }
-        if changed { reload(reason: "file change") }
+        if settled { reload(reason: "file change") }
     }
 
     /// Loads and swaps in the rules; public so tests and operators' tooling can trigger it.
     @discardableResult
     public func reload(reason: String) -> Bool {
-        fingerprint.withLock { $0 = Self.fingerprint(of: directory) }
+        let current = Self.fingerprint(of: directory)
+        fingerprints.withLock { $0 = Fingerprints(loaded: current, seen: current) }
         let rules: RuleSet
         do {
             rules = try RuleSet.load(directory: directory, schema: schema)

@@ -41,6 +41,29 @@ public struct BridgeConfiguration: Sendable {
     public var summaryInterval: Int64 = 10_000
     /// Where the dashboard listens; nil (`off`) runs no HTTP server.
     public var http: HTTPAddress? = .default
+    /// Open HTTP connections at most (fewer when the open-file limit leaves less room).
+    public var httpMaxConnections: Int = 512
+    /// `/api/events` streams at most.
+    public var httpMaxStreams: Int = 64
+    /// Milliseconds an HTTP connection may stay without a request (or the rest of one).
+    public var httpIdleTimeout: Int64 = 30_000
+    /// Bearer token every dashboard request but `/healthz` must carry (from `http-token-file`).
+    public var httpToken: String?
+    /// Basic authentication user (`http-username`, password from `http-password-file`).
+    public var httpUsername: String?
+    public var httpPassword: String?
+    /// An origin allowed to use the API from its pages (CORS); nil: same origin only.
+    public var httpAllowOrigin: String?
+    /// Most distinct devices kept; messages of new devices beyond it become dead letters
+    /// (`device_limit`). nil: no limit.
+    public var maxDevices: Int? = 100_000
+    /// Event times further than this in the past (ms before the receive time) are dead letters
+    /// (`implausible_timestamp`); nil: any past time.
+    public var maxTimestampAge: Int64? = 10 * 365 * 86_400_000
+    /// Event times further than this in the future are dead letters; nil: any future time.
+    public var maxTimestampAhead: Int64? = 86_400_000
+    /// Per-device state (rules, last-seen) of a device silent this long is released; nil: kept.
+    public var deviceStateRetention: Int64? = 7 * 86_400_000
 
     public init() {}
 
@@ -58,7 +81,9 @@ public struct BridgeConfiguration: Sendable {
         "broker", "db", "devices", "rules", "alert-topic", "active-alert-topic", "rules-watch-interval",
         "retention-raw", "retention-1m", "retention-1h", "retention-interval", "client-id", "username", "password-file", "ca-file", "cert-file",
         "key-file", "tls-insecure", "mqtt-version", "qos", "batch-size", "batch-delay", "max-payload",
-        "durability", "log-level", "summary-interval", "http",
+        "durability", "log-level", "summary-interval", "http", "http-max-connections", "http-max-streams",
+        "http-idle-timeout", "http-token-file", "http-username", "http-password-file", "http-allow-origin",
+        "max-devices", "max-timestamp-age", "max-timestamp-ahead", "device-state-retention",
     ]
 
     /// Resolves the configuration, reading `password-file` or `TELEMETRY_BRIDGE_PASSWORD` for the password.
@@ -104,6 +129,8 @@ public struct BridgeConfiguration: Sendable {
                 throw reader.invalid("http", expected: "HOST:PORT such as 127.0.0.1:8080 or [::1]:8080, with a port from 0 to 65535, or off")
             }
         }
+        try resolveHTTP(&config, reader: &reader)
+        try resolveLimits(&config, reader: &reader)
         if let passwordFile = try reader.existingFile("password-file") {
             do {
                 config.password = try String(contentsOfFile: passwordFile, encoding: .utf8)
