@@ -61,9 +61,9 @@ let package = Package(
                           path: "Benchmarks/DashboardBenchmark"),
 
         // Shared helpers for tests that run real processes (mosquitto, the daemon).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
-        .testTarget(name: "RulesTests", dependencies: ["Rules", "Telemetry"]),
+        .target(name: "TestSupport", dependencies: ["Telemetry"], path: "Tests/TestSupport"),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "TestSupport"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "Telemetry", "TestSupport"]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Telemetry", grdb]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Bridge", "Storage", "Telemetry", "Rules", "TestSupport", metrics, prometheus,

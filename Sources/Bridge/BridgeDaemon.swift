@@ -78,10 +78,15 @@ public final class BridgeDaemon: Sendable {
         }
         let publisher = AlertPublisher(
             topics: AlertTopics(events: configuration.alertTopic, active: configuration.activeAlertTopic), logger: logger)
-        let pipeline = IngestPipeline(catalog: catalog, maxPayloadBytes: configuration.maxPayload, store: store,
-                                      rules: engine, publisher: publisher, logger: logger,
-                                      backlogBatchSize: configuration.batchSize, metrics: metrics,
-                                      commitObserver: commitObserver)
+        let pipeline: IngestPipeline
+        do {
+            pipeline = try IngestPipeline(catalog: catalog, maxPayloadBytes: configuration.maxPayload, store: store,
+                                          rules: engine, publisher: publisher, logger: logger,
+                                          backlogBatchSize: configuration.batchSize, metrics: metrics,
+                                          commitObserver: commitObserver, limits: IngestLimits(configuration))
+        } catch {
+            throw .storage(error)
+        }
         self.publisher = publisher
         self.pipeline = pipeline
         watcher = rulesDirectory.map { RuleFilesWatcher(directory: $0, schema: schema, pipeline: pipeline, logger: logger) }

@@ -20,7 +20,16 @@ public final class IngestPipeline: Sendable {
         var lastReceiveStamp: [SeriesKey: Int64] = [:]
         /// Devices whose series units were already handed to the store by this process.
         var unitsSent: Set<String> = []
+        /// Active devices (see ``IngestLimits``) and the receive time they were last seen at.
+        var activeDevices: [String: Int64] = [:]
+        /// Whether the device limit was hit (it is logged once).
+        var deviceLimitReported = false
+        /// Wall-clock time of the last release of silent devices' state.
+        var lastRelease: Int64 = 0
     }
+
+    /// How often (ms of wall clock) the state of silent devices is looked for and released.
+    static let releaseInterval: Int64 = 60_000
 
     private let catalog: DeviceCatalog
     private let decoder: MessageDecoder
@@ -38,31 +47,43 @@ public final class IngestPipeline: Sendable {
     private let drainingBacklog = Atomic<Bool>(false)
     private let metrics: BridgeMetrics?
     private let commitObserver: CommitObserver?
+    private let limits: IngestLimits
 
     /// - Parameters:
     ///   - rules: the engine to run, already warmed up (see `AlertWarmUp`); nil turns alerting off.
     ///   - publisher: where alert events go after they are committed.
     ///   - metrics: instruments updated once per commit; nil costs nothing.
     ///   - commitObserver: told about every commit after its alert events are published (see ``CommitObserver``).
+    ///   - limits: bounds on devices and event times (the devices seen within the retention are
+    ///     read from the store).
     ///   - clock: wall-clock milliseconds since the epoch, injected so tests control time.
     public init(catalog: DeviceCatalog, maxPayloadBytes: Int, store: TelemetryStore, rules: RuleEngine? = nil,
                 publisher: AlertPublisher? = nil, logger: Logger = Logger(label: "telemetry-bridge.pipeline"),
                 counters: IngestCounters = IngestCounters(), backlogBatchSize: Int = 1000,
-                metrics: BridgeMetrics? = nil, commitObserver: CommitObserver? = nil,
-                clock: @escaping @Sendable () -> Int64 = WallClock.milliseconds)
+                metrics: BridgeMetrics? = nil, commitObserver: CommitObserver? = nil, limits: IngestLimits = .none,
+                clock: @escaping @Sendable () -> Int64 = WallClock.milliseconds) throws(StorageError)
     {
+        self.limits = limits
         self.metrics = metrics
         self.commitObserver = commitObserver
         self.backlogBatchSize = backlogBatchSize
         self.catalog = catalog
-        self.decoder = MessageDecoder(catalog: catalog, maxPayloadBytes: maxPayloadBytes)
+        self.decoder = MessageDecoder(catalog: catalog, maxPayloadBytes: maxPayloadBytes,
+                                      maxTimestampAge: limits.maxTimestampAge, maxTimestampAhead: limits.maxTimestampAhead)
         self.store = store
         self.publisher = publisher
         self.logger = logger
         self.counters = counters
         self.clock = clock
         receiveTimeTypes = Set(catalog.types.filter { $0.timestampPath == nil && $0.format != .senml }.map(\.name))
-        state = Mutex(State(engine: rules))
+        var initial = State(engine: rules)
+        if limits.maxDevices != nil {
+            let since = limits.deviceStateRetention.map { clock() &- $0 } ?? .min
+            for device in try store.devices() where device.lastSeen >= since {
+                initial.activeDevices[device.id] = device.lastSeen
+            }
+        }
+        state = Mutex(initial)
     }
 
     /// Decodes and commits `messages`. Throws only when the commit fails; the caller must then
@@ -74,25 +95,25 @@ public final class IngestPipeline: Sendable {
         drainingBacklog.store(messages.count >= backlogBatchSize, ordering: .relaxed)
         var batch = IngestBatch(observedAt: clock())
         batch.readings.reserveCapacity(messages.count * 2)
-        var decoded: [DecodedMessage] = []
-        decoded.reserveCapacity(messages.count)
-        var seenDevices: [String: Int] = [:]
-        for message in messages {
-            let result = decoder.decode(message)
-            if let device = result.device {
-                if let index = seenDevices[device.id] {
-                    batch.devices[index] = device
-                } else {
-                    seenDevices[device.id] = batch.devices.count
-                    batch.devices.append(device)
+        var decoded = messages.map(decoder.decode)
+        let outcome = try state.withLock { (state: inout State) throws(StorageError) -> WriteOutcome in
+            if let maxDevices = limits.maxDevices {
+                admit(&decoded, messages: messages, limit: maxDevices, state: &state)
+            }
+            var seenDevices: [String: Int] = [:]
+            for result in decoded {
+                if let device = result.device {
+                    if let index = seenDevices[device.id] {
+                        batch.devices[index] = device
+                    } else {
+                        seenDevices[device.id] = batch.devices.count
+                        batch.devices.append(device)
+                    }
+                }
+                if let deadLetter = result.deadLetter {
+                    batch.deadLetters.append(deadLetter)
                 }
             }
-            if let deadLetter = result.deadLetter {
-                batch.deadLetters.append(deadLetter)
-            }
-            decoded.append(result)
-        }
-        let outcome = try state.withLock { (state: inout State) throws(StorageError) -> WriteOutcome in
             var events: [AlertEvent] = []
             for index in decoded.indices {
                 guard let device = decoded[index].device, !decoded[index].readings.isEmpty else { continue }
@@ -134,6 +155,10 @@ public final class IngestPipeline: Sendable {
     public func tick(now: Int64) throws(StorageError) -> [AlertEvent] {
         guard !drainingBacklog.load(ordering: .relaxed) else { return [] }
         return try state.withLock { (state: inout State) throws(StorageError) -> [AlertEvent] in
+            if let retention = limits.deviceStateRetention, now &- state.lastRelease >= Self.releaseInterval {
+                state.lastRelease = now
+                release(silentBefore: now &- retention, state: &state)
+            }
             let events = state.engine?.advance(to: now) ?? []
             guard !events.isEmpty else { return [] }
             var batch = IngestBatch(observedAt: now)
@@ -166,6 +191,44 @@ public final class IngestPipeline: Sendable {
     /// The rule set in force, if alerting is on.
     public var rules: RuleSet? {
         state.withLock { $0.engine?.rules }
+    }
+
+    /// Turns messages of devices beyond the limit into `device_limit` dead letters; admits new
+    /// devices while there is room. Logs the first refusal of the process.
+    private func admit(_ decoded: inout [DecodedMessage], messages: [InboundMessage], limit: Int, state: inout State) {
+        for index in decoded.indices {
+            guard let device = decoded[index].device else { continue }
+            let receivedAt = messages[index].receivedAt
+            if state.activeDevices.updateValue(receivedAt, forKey: device.id) != nil { continue }
+            guard state.activeDevices.count > limit else { continue }
+            state.activeDevices[device.id] = nil
+            decoded[index] = DecodedMessage(device: nil, readings: [], deadLetter: DeadLetter(
+                message: messages[index], reasons: [.deviceLimit(device: device.id, limit: limit)]))
+            if !state.deviceLimitReported {
+                state.deviceLimitReported = true
+                logger.warning("device limit reached: messages of new devices become dead letters (device_limit)", metadata: [
+                    "max-devices": "\(limit)", "first refused": "\(device.id)",
+                ])
+            }
+        }
+    }
+
+    /// Releases what is held for devices silent since before `cutoff`: their slot under the device
+    /// limit, rule state (see `RuleEngine.releaseDevices`), receive stamps and units.
+    private func release(silentBefore cutoff: Int64, state: inout State) {
+        let before = state.activeDevices.count
+        state.activeDevices = state.activeDevices.filter { $0.value >= cutoff }
+        let releasedRules = state.engine?.releaseDevices(lastReadingBefore: cutoff) ?? 0
+        state.lastReceiveStamp = state.lastReceiveStamp.filter { $0.value >= cutoff }
+        if before != state.activeDevices.count {
+            state.unitsSent = state.unitsSent.filter { state.activeDevices[$0] != nil }
+            state.deviceLimitReported = false
+        }
+        if before != state.activeDevices.count || releasedRules > 0 {
+            logger.info("released silent devices", metadata: [
+                "devices": "\(before - state.activeDevices.count)", "ruleStates": "\(releasedRules)",
+            ])
+        }
     }
 
     /// Commits; on failure the engine may have moved past events that were not stored, so it is

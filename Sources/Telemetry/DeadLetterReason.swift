@@ -25,6 +25,12 @@ public enum DeadLetterReason: Error, Sendable, Hashable, CustomStringConvertible
     case invalidTimestamp(field: String, found: String)
     /// The unit in the payload (SenML `u`/`bu`) differs from the unit the catalog declares.
     case unitMismatch(metric: String, expected: String, found: String)
+    /// The event time is further from the receive time than the plausibility window allows
+    /// (`ts: -1`, a clock reset to 1970, a year typed wrong).
+    case implausibleTimestamp(time: Int64, receivedAt: Int64)
+    /// The message names a device not yet known while the bridge already keeps its maximum
+    /// number of devices (`max-devices`).
+    case deviceLimit(device: String, limit: Int)
 
     public var code: String {
         switch self {
@@ -40,6 +46,8 @@ public enum DeadLetterReason: Error, Sendable, Hashable, CustomStringConvertible
         case .outOfRange: "out_of_range"
         case .invalidTimestamp: "invalid_timestamp"
         case .unitMismatch: "unit_mismatch"
+        case .implausibleTimestamp: "implausible_timestamp"
+        case .deviceLimit: "device_limit"
         }
     }
 
@@ -69,6 +77,11 @@ public enum DeadLetterReason: Error, Sendable, Hashable, CustomStringConvertible
             "timestamp '\(field)' is not epoch seconds, epoch milliseconds or ISO 8601: \(found)"
         case .unitMismatch(let metric, let expected, let found):
             "metric '\(metric)' has unit '\(found)', the catalog declares '\(expected)'"
+        case .implausibleTimestamp(let time, let receivedAt):
+            "event time \(ISO8601Timestamp.string(time, fraction: .whenNonZero)) is implausibly far from the receive time "
+                + "\(ISO8601Timestamp.string(receivedAt, fraction: .whenNonZero)) (max-timestamp-age, max-timestamp-ahead)"
+        case .deviceLimit(let device, let limit):
+            "new device '\(device)' refused: the bridge keeps at most \(limit) devices (max-devices)"
         }
     }
 

@@ -8,12 +8,18 @@ public struct MessageDecoder: Sendable {
     public let catalog: DeviceCatalog
     /// Larger payloads are dead-lettered unread.
     public let maxPayloadBytes: Int
+    /// Event times this far (ms) before the receive time at most; nil: any.
+    public let maxTimestampAge: Int64?
+    /// Event times this far (ms) after the receive time at most; nil: any.
+    public let maxTimestampAhead: Int64?
     let plans: [DecodePlan]
     let senMLTrie: PathTrie
 
-    public init(catalog: DeviceCatalog, maxPayloadBytes: Int = 65_536) {
+    public init(catalog: DeviceCatalog, maxPayloadBytes: Int = 65_536, maxTimestampAge: Int64? = nil, maxTimestampAhead: Int64? = nil) {
         self.catalog = catalog
         self.maxPayloadBytes = maxPayloadBytes
+        self.maxTimestampAge = maxTimestampAge
+        self.maxTimestampAhead = maxTimestampAhead
         self.plans = catalog.types.map(DecodePlan.init(type:))
         self.senMLTrie = PathTrie(paths: SenMLField.allCases.map { [$0.key] })
     }
@@ -47,11 +53,29 @@ public struct MessageDecoder: Sendable {
         if output.readings.isEmpty && output.reasons.isEmpty {
             output.reasons.append(.unexpectedShape(message: "no readings in payload"))
         }
+        if maxTimestampAge != nil || maxTimestampAhead != nil {
+            dropImplausible(&output, receivedAt: message.receivedAt)
+        }
         return DecodedMessage(
             device: device, readings: output.readings,
             deadLetter: output.reasons.isEmpty ? nil : DeadLetter(message: message, reasons: output.reasons),
             sequence: output.sequence
         )
+    }
+
+    /// Moves readings whose event time is outside the plausibility window into one reason per
+    /// distinct time. Saturating arithmetic: a window of any size around any receive time.
+    private func dropImplausible(_ output: inout DecodeOutput, receivedAt: Int64) {
+        let earliest = maxTimestampAge.map { receivedAt.subtractingReportingOverflow($0) }.map { $0.overflow ? Int64.min : $0.partialValue } ?? .min
+        let latest = maxTimestampAhead.map { receivedAt.addingReportingOverflow($0) }.map { $0.overflow ? Int64.max : $0.partialValue } ?? .max
+        guard output.readings.contains(where: { $0.timestamp < earliest || $0.timestamp > latest }) else { return }
+        var refused: [Int64] = []
+        output.readings.removeAll { reading in
+            guard reading.timestamp < earliest || reading.timestamp > latest else { return false }
+            if !refused.contains(reading.timestamp) { refused.append(reading.timestamp) }
+            return true
+        }
+        output.reasons += refused.map { .implausibleTimestamp(time: $0, receivedAt: receivedAt) }
     }
 
     /// Checks a metric's value (finite, within bounds) and appends the reading or the reason.

@@ -31,7 +31,7 @@ final class DeadLetterRecoveryTests: XCTestCase {
     /// Ingests through the real pipeline with a catalog that lacks `co2`, so those become dead letters.
     private func ingestWithIncompleteCatalog() throws -> TelemetryStore {
         let store = try TelemetryStore(path: directory.file("recovery.sqlite"))
-        let pipeline = IngestPipeline(catalog: try catalog(metrics: "  temperature: { unit: \"°C\" }"),
+        let pipeline = try IngestPipeline(catalog: try catalog(metrics: "  temperature: { unit: \"°C\" }"),
                                       maxPayloadBytes: 1024, store: store)
         try pipeline.ingest([
             InboundMessage(topic: "rooms/r1/temperature", payload: Array("21".utf8), receivedAt: 1_000),
@@ -72,7 +72,7 @@ final class DeadLetterRecoveryTests: XCTestCase {
 
     func testPagesPastLettersThatStillFail() throws {
         let store = try TelemetryStore(path: directory.file("pages.sqlite"))
-        let pipeline = IngestPipeline(catalog: try catalog(metrics: "  temperature: {}"), maxPayloadBytes: 1024, store: store)
+        let pipeline = try IngestPipeline(catalog: try catalog(metrics: "  temperature: {}"), maxPayloadBytes: 1024, store: store)
         // Alternate failing and recoverable letters across several pages.
         try pipeline.ingest((0..<25).map { index in
             InboundMessage(topic: "rooms/r\(index)/co2", payload: Array((index % 2 == 0 ? "x" : "\(index)").utf8),

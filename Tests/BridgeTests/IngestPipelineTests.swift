@@ -19,7 +19,7 @@ final class IngestPipelineTests: XCTestCase {
     private func makePipeline() throws -> (IngestPipeline, TelemetryStore) {
         let store = try TelemetryStore(path: directory.file("pipeline.sqlite"))
         let catalog = try DeviceCatalog.load(directory: BridgeProcess.devicesDirectory)
-        return (IngestPipeline(catalog: catalog, maxPayloadBytes: 1024, store: store, clock: { 1_795_428_900_000 }), store)
+        return (try IngestPipeline(catalog: catalog, maxPayloadBytes: 1024, store: store, clock: { 1_795_428_900_000 }), store)
     }
 
     private func message(_ topic: String, _ payload: String, at time: Int64 = 1_795_428_900_000) -> InboundMessage {

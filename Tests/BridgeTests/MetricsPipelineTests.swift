@@ -63,7 +63,7 @@ final class MetricsPipelineTests: XCTestCase {
                 message: "{{device}} hot"
             """, catalog: catalog, name: "hot")
         let observed = Mutex<[CommittedBatch]>([])
-        let pipeline = IngestPipeline(
+        let pipeline = try IngestPipeline(
             catalog: catalog, maxPayloadBytes: 1024, store: try TelemetryStore(path: directory.file("p.sqlite")),
             rules: RuleEngine(rules: hot), metrics: BridgeMetrics(factory: factory),
             commitObserver: { batch in observed.withLock { $0.append(batch) } }, clock: { Self.now })
@@ -100,7 +100,7 @@ final class MetricsPipelineTests: XCTestCase {
 
     func testBigBatchesRecordTheLagOfEvenlySpacedMessages() throws {
         let catalog = try DeviceCatalog.load(directory: BridgeProcess.devicesDirectory)
-        let pipeline = IngestPipeline(
+        let pipeline = try IngestPipeline(
             catalog: catalog, maxPayloadBytes: 1024, store: try TelemetryStore(path: directory.file("p.sqlite")),
             metrics: BridgeMetrics(factory: factory), clock: { Self.now })
         let messages = (0..<1_000).map { index in
@@ -120,7 +120,7 @@ final class MetricsPipelineTests: XCTestCase {
         let path = directory.file("locked.sqlite")
         let store = try TelemetryStore(path: path, configuration: StoreConfiguration(busyTimeout: 0.01))
         let catalog = try DeviceCatalog.load(directory: BridgeProcess.devicesDirectory)
-        let pipeline = IngestPipeline(catalog: catalog, maxPayloadBytes: 1024, store: store,
+        let pipeline = try IngestPipeline(catalog: catalog, maxPayloadBytes: 1024, store: store,
                                       metrics: BridgeMetrics(factory: factory), clock: { Self.now })
         let batch = [message("greenhouse/north/gh-1/climate", #"{"ts":1795428900000,"temp":21,"hum":40}"#)]
 

@@ -47,7 +47,7 @@ final class LiveEventsServerTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: rulesDirectory, withIntermediateDirectories: true)
         try rules.write(toFile: rulesDirectory + "/test.yaml", atomically: true, encoding: .utf8)
         let ruleSet = try RuleSet.load(directory: rulesDirectory, schema: RuleSchema(catalog: catalog))
-        return IngestPipeline(catalog: catalog, maxPayloadBytes: 1024, store: store, rules: RuleEngine(rules: ruleSet),
+        return try IngestPipeline(catalog: catalog, maxPayloadBytes: 1024, store: store, rules: RuleEngine(rules: ruleSet),
                               commitObserver: events.publish, clock: { 1_795_428_960_000 })
     }
 

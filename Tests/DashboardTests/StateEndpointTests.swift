@@ -108,11 +108,16 @@ final class StateEndpointTests: DashboardTestCase {
         XCTAssertEqual((body["pending"] as? [[String: Any]])?.count, 0)
     }
 
-    func testExtremeTimesAnswer() async throws {
-        for at in [Int64.min, 0, Int64.max] {
+    func testTimesWithinTheCalendarAnswerAndBeyondAreRefusedByName() async throws {
+        for at in ["0", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999Z", "-62167219200000", "253402300799999"] {
             let (status, json) = try await get("/api/state?at=\(at)", rules: try Self.rules())
-            XCTAssertEqual(status, .ok, "\(at)")
-            XCTAssertNotNil((json as? [String: Any])?["latest"] as? [[String: Any]], "\(at)")
+            XCTAssertEqual(status, .ok, at)
+            XCTAssertNotNil((json as? [String: Any])?["latest"] as? [[String: Any]], at)
+        }
+        for at in [Int64.min, -62_167_219_200_001, 253_402_300_800_000, Int64.max] {
+            let (status, json) = try await get("/api/state?at=\(at)", rules: try Self.rules())
+            XCTAssertEqual(status, .badRequest, "\(at)")
+            XCTAssertEqual((json as? [String: Any])?["parameter"] as? String, "at", "\(at)")
         }
     }
 

@@ -1,3 +1,4 @@
+import Telemetry
 import XCTest
 @testable import Rules
 
@@ -43,7 +44,7 @@ final class EventEncodingTests: XCTestCase {
         XCTAssertEqual(EventTimestamp.format(0), "1970-01-01T00:00:00Z")
         XCTAssertEqual(EventTimestamp.format(-1), "1969-12-31T23:59:59.999Z")
         XCTAssertEqual(EventTimestamp.format(951_782_400_005), "2000-02-29T00:00:00.005Z")
-        var random = SeededGenerator(seed: 7)
+        var random = SplitMix64(seed: 7)
         for _ in 0..<1000 {
             let ms = Int64.random(in: -10_000_000_000_000...10_000_000_000_000, using: &random)
             XCTAssertEqual(EventTimestamp.parse(EventTimestamp.format(ms)), ms)

@@ -107,7 +107,7 @@ final class EventTimeTests: XCTestCase {
         let set = try ruleSet(rules)
         func run(seed: UInt64) -> [AlertEvent] {
             var engine = RuleEngine(rules: set, idGenerator: UUIDv7Generator(seed: seed))
-            var random = SeededGenerator(seed: 42)
+            var random = SplitMix64(seed: 42)
             var events: [AlertEvent] = []
             for step in 0..<2000 {
                 let index = Int.random(in: 0..<20, using: &random)

@@ -1,3 +1,4 @@
+import Telemetry
 import XCTest
 @testable import Rules
 
@@ -36,7 +37,7 @@ final class SlidingWindowTests: XCTestCase {
     }
 
     func testEveryFunctionMatchesBruteForceOverRandomSeries() {
-        var random = SeededGenerator(seed: 0x5EED)
+        var random = SplitMix64(seed: 0x5EED)
         var comparisons = 0
         for trial in 0..<60 {
             let duration = Int64.random(in: 1...600_000, using: &random)

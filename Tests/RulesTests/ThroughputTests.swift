@@ -28,7 +28,7 @@ final class ThroughputTests: XCTestCase {
 
         let total = Int(ProcessInfo.processInfo.environment["RULES_BENCHMARK_READINGS"] ?? "") ?? 4_000_000
         let rounds = total / (2 * deviceCount)
-        var random = SeededGenerator(seed: 1)
+        var random = SplitMix64(seed: 1)
         let values = (0..<4096).map { _ in Double.random(in: 15...35, using: &random) }
         var events = 0
         let start = DispatchTime.now().uptimeNanoseconds

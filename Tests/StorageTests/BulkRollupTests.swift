@@ -12,7 +12,7 @@ final class BulkRollupTests: StoreTestCase {
     /// Three days of readings for a few series (every 37 s, random values), written so that the
     /// older part is compacted and the last hours are still in the staging table.
     private func seed(_ store: TelemetryStore, compactAll: Bool) throws -> [Reading] {
-        var generator = SeededGenerator(seed: 7)
+        var generator = SplitMix64(seed: 7)
         var readings: [Reading] = []
         for ts in stride(from: start, to: start + 72 * hour, by: 37_000) {
             for (device, metric) in [("d1", "temperature"), ("d1", "humidity"), ("d2", "temperature")] {
@@ -111,7 +111,7 @@ final class SparklineQueryTests: StoreTestCase {
     func testHourBucketsUpToTimeLeaveOutEverythingAfterIt() throws {
         let store = try openStore(configuration: .init(compactionThreshold: 3_000, lastSeenResolution: 0))
         var readings: [Reading] = []
-        var generator = SeededGenerator(seed: 9)
+        var generator = SplitMix64(seed: 9)
         for ts in stride(from: start, to: start + 30 * hour, by: 20_000) {
             readings.append(Reading("s1", "m", ts + 7, Double(Int.random(in: 0...1000, using: &generator))))
             if ts < start + hour / 2 { readings.append(Reading("old", "m", ts, 1)) }

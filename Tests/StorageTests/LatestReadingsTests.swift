@@ -13,7 +13,7 @@ final class LatestReadingsTests: StoreTestCase {
     /// starts late, and late-arriving old readings written after compaction (so they sit in the
     /// staging table behind newer compacted ones).
     private func seed(_ store: TelemetryStore) throws -> [Reading] {
-        var generator = SeededGenerator(seed: 11)
+        var generator = SplitMix64(seed: 11)
         var readings: [Reading] = []
         for ts in stride(from: start, to: start + 40 * day, by: 600_000) {
             readings.append(Reading("busy", "temperature", ts, Double(Int.random(in: 0...400, using: &generator)) / 10))
@@ -70,7 +70,7 @@ final class LatestReadingsTests: StoreTestCase {
         XCTAssertGreaterThan(counts.0, 1_000, "some readings compacted")
         XCTAssertGreaterThan(counts.1, 3, "some readings still staged")
 
-        var generator = SeededGenerator(seed: 5)
+        var generator = SplitMix64(seed: 5)
         var times: [Int64] = [.min, start - 1, start, start + 2 * day + 1, start + 10 * day + 1, start + 160 * day - 1,
                               start + 160 * day, start + 200 * day, start + 400 * day, .max]
         times += readings.shuffled(using: &generator).prefix(30).map(\.timestamp)

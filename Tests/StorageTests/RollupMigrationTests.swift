@@ -8,7 +8,7 @@ import XCTest
 final class RollupMigrationTests: StoreTestCase {
     func testV2DatabaseGetsRollupsBackfilledFromBothReadingTables() throws {
         let path = directory.path("v2.sqlite")
-        var generator = SeededGenerator(seed: 7)
+        var generator = SplitMix64(seed: 7)
         var readings: [Reading] = []
         do {
             var configuration = Configuration()

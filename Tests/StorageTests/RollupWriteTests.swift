@@ -18,7 +18,7 @@ final class RollupWriteTests: StoreTestCase {
     }
 
     func testRollupsEqualBruteForceWithDuplicatesWithinAndAcrossBatchesAndCompaction() throws {
-        var generator = SeededGenerator(seed: 42)
+        var generator = SplitMix64(seed: 42)
         let store = try openStore(configuration: .init(compactionThreshold: 700, lastSeenResolution: 0))
         var stored: [String: Reading] = [:]
         var previous: [Reading] = []
@@ -83,22 +83,5 @@ final class RollupWriteTests: StoreTestCase {
         XCTAssertEqual(buckets.map(\.start), [60_000, 120_000])
         XCTAssertEqual(try store.rollups(device: "nope", metric: "m", from: 0, to: 1_000_000, resolution: .minute), [])
         XCTAssertEqual(try store.rollups(device: "d", metric: "m", from: 100, to: 100, resolution: .minute), [])
-    }
-}
-
-/// A small deterministic generator (SplitMix64) so random tests reproduce.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -21,7 +21,7 @@ final class SeriesQueryTests: StoreTestCase {
     /// Two days of one reading every 7 s, with spikes, queried at several resolutions.
     func testEveryResolutionReturnsAtMostPointsBucketsWithTheRawEnvelopeAndCount() throws {
         let store = try openStore(configuration: .init(compactionThreshold: 10_000, lastSeenResolution: 0))
-        var generator = SeededGenerator(seed: 3)
+        var generator = SplitMix64(seed: 3)
         let start: Int64 = 1_700_000_000_000 / 3_600_000 * 3_600_000
         let end = start + 48 * 3_600_000
         var readings: [Reading] = []

@@ -1,4 +1,5 @@
-/// A small, fast, seedable generator: the same seed gives the same simulated fleet.
+/// A small, fast, seedable generator (SplitMix64): the same seed gives the same simulated fleet,
+/// the same property-test cases and the same fuzz inputs. The one seeded generator of the project.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
