@@ -33,6 +33,7 @@ public struct DashboardApplication: Sendable {
     public let events: LiveEvents
     /// Limits and credentials; `events` carries its stream limits itself.
     public let settings: HTTPServerSettings
+    let connections: ConnectionGuard.Counter
 
     /// `rules`: the rule set whose pending alerts `/api/state` and `/api/overview` rebuild at T
     /// (from the stored log, per request); nil shows none.
@@ -60,6 +61,7 @@ public struct DashboardApplication: Sendable {
         settings: HTTPServerSettings = HTTPServerSettings()
     ) {
         self.settings = settings
+        connections = ConnectionGuard.Counter(limit: settings.maximumConnections)
         self.store = store
         self.now = now
         self.health = health
@@ -118,7 +120,7 @@ public struct DashboardApplication: Sendable {
         logger: Logger = Logger(label: "telemetry-bridge.dashboard"),
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let counter = ConnectionGuard.Counter(limit: settings.maximumConnections)
+        let counter = connections
         let slowClientTimeout = settings.slowClientTimeout
         let http1 = HTTP1Channel.Configuration(
             additionalChannelHandlers: [ConnectionGuard(counter: counter, slowClientTimeout: slowClientTimeout)],
@@ -130,6 +132,13 @@ public struct DashboardApplication: Sendable {
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger)
     }
+
+    /// HTTP connections open now.
+    public var openConnections: Int { connections.connections }
+    /// Connections closed at once because ``HTTPServerSettings/maximumConnections`` were open.
+    public var refusedConnections: Int { connections.refusedConnections }
+    /// Clients dropped because they read none of their response for the slow-client timeout.
+    public var droppedSlowClients: Int { connections.droppedSlowClients }
 
     static func isLoopback(_ host: String) -> Bool {
         host == "localhost" || host == "::1" || host.hasPrefix("127.")

@@ -3,7 +3,8 @@ import Hummingbird
 /// The `/api/events` response: a `text/event-stream` of ``LiveEvents`` for one client, with a
 /// `: keepalive` comment after each quiet keepalive interval.
 ///
-/// The stream ends when the broadcaster closes or the request task is cancelled (server shutdown);
+/// The stream ends when the broadcaster closes, the request task is cancelled (server shutdown),
+/// or the client has fallen behind for ``LiveEvents/maximumLag``;
 /// a client that went away is noticed at the next write (an event or the next keepalive), and its
 /// buffer removed.
 enum EventStreamResponse {
@@ -34,7 +35,9 @@ enum EventStreamResponse {
                 try await writer.write(ByteBuffer(string: ": connected\n\n"))
                 streaming: while true {
                     switch await subscriber.next(keepalive: events.keepaliveInterval) {
-                    case .events(let bytes): try await writer.write(ByteBuffer(bytes: bytes))
+                    case .events(let bytes):
+                        try await writer.write(ByteBuffer(bytes: bytes))
+                        if subscriber.isBehind(for: events.maximumLag) { break streaming }
                     case .keepalive: try await writer.write(keepalive)
                     case .finished: break streaming
                     }

@@ -27,6 +27,8 @@ final class LiveEventSubscriber: Sendable {
         var waiter: CheckedContinuation<Void, Never>?
         /// Tells a keepalive timer whether the wait it was started for is still the current one.
         var wait = 0
+        /// Since when every delivery has been an overflow: the client cannot keep up.
+        var behindSince: ContinuousClock.Instant?
     }
 
     static let overflowFrame = Array("event: overflow\ndata: {}\n\n".utf8)
@@ -111,19 +113,39 @@ final class LiveEventSubscriber: Sendable {
         }
         guard !entries.isEmpty else { return finished ? .finished : nil }
         var bytes: [UInt8] = []
+        var overflowed = false
         for entry in entries {
             switch entry {
             case .batch(let batch):
                 let frames = batch.frames
                 guard bytes.count + frames.count <= maximumBytes else {
                     state.withLock { $0.overflows += 1 }
-                    return .events(Self.overflowFrame)
+                    return delivery(Self.overflowFrame, overflowOnly: true)
                 }
                 bytes += frames
-            case .overflow: bytes += Self.overflowFrame
+            case .overflow:
+                bytes += Self.overflowFrame
+                overflowed = true
+            }
+        }
+        return delivery(bytes, overflowOnly: overflowed && entries.count == 1)
+    }
+
+    private func delivery(_ bytes: [UInt8], overflowOnly: Bool) -> Delivery {
+        state.withLock { state in
+            if !overflowOnly {
+                state.behindSince = nil
+            } else if state.behindSince == nil {
+                state.behindSince = .now
             }
         }
         return .events(bytes)
+    }
+
+    /// Whether every delivery for `duration` has been an overflow: the client reads (or its
+    /// network carries) less than the bridge commits, so it only ever learns to reload.
+    func isBehind(for duration: Duration) -> Bool {
+        state.withLock { state in state.behindSince.map { ContinuousClock.now - $0 >= duration } ?? false }
     }
 
     private func wake(wait: Int) {

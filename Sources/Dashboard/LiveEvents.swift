@@ -9,11 +9,13 @@ import Synchronization
 /// The clients' tasks encode each batch once, off the ingest thread. A client whose buffer is full
 /// (it reads slower than the bridge commits) loses what was buffered and gets one `overflow` event
 /// instead, telling it to reload its state; so does one whose waiting events encode to more than
-/// ``maximumBufferedBytes``. At most ``maximumSubscribers`` clients stream at once.
+/// ``maximumBufferedBytes``. At most ``maximumSubscribers`` clients stream at once; a client that
+/// has received nothing but overflows for ``maximumLag`` is dropped, freeing its place.
 public final class LiveEvents: Sendable {
     public static let defaultBufferCapacity = 256
     public static let defaultMaximumSubscribers = 64
     public static let defaultMaximumBufferedBytes = 1 << 20
+    public static let defaultMaximumLag = Duration.seconds(10)
     public static let defaultKeepaliveInterval = Duration.seconds(15)
     /// A batch with more readings than this sends only the last reading of each series.
     public static let readingsLimit = 500
@@ -44,6 +46,8 @@ public final class LiveEvents: Sendable {
     public let maximumBufferedBytes: Int
     /// Clients streaming at once; more are refused (503).
     public let maximumSubscribers: Int
+    /// How long a client may receive only overflows before its stream is ended.
+    public let maximumLag: Duration
     /// A `: keepalive` comment is sent after this long without an event.
     public let keepaliveInterval: Duration
     private let state = Mutex(State())
@@ -52,8 +56,10 @@ public final class LiveEvents: Sendable {
     public init(bufferCapacity: Int = LiveEvents.defaultBufferCapacity,
                 keepaliveInterval: Duration = LiveEvents.defaultKeepaliveInterval,
                 maximumSubscribers: Int = LiveEvents.defaultMaximumSubscribers,
-                maximumBufferedBytes: Int = LiveEvents.defaultMaximumBufferedBytes)
+                maximumBufferedBytes: Int = LiveEvents.defaultMaximumBufferedBytes,
+                maximumLag: Duration = LiveEvents.defaultMaximumLag)
     {
+        self.maximumLag = maximumLag
         self.bufferCapacity = max(1, bufferCapacity)
         self.keepaliveInterval = keepaliveInterval
         self.maximumSubscribers = max(0, maximumSubscribers)

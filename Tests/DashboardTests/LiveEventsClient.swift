@@ -1,8 +1,5 @@
 import Foundation
 import TestSupport
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// A raw-socket HTTP/1.1 client for `/api/events`: sends the request, checks the head, and reads
 /// the chunked body as server-sent events, with deadlines instead of sleeps.
@@ -13,7 +10,7 @@ final class LiveEventsClient {
         var comment: String?
     }
 
-    private var fd: Int32
+    private let connection: TCPConnection
     private var raw: [UInt8] = []
     private var body: [UInt8] = []
     private(set) var head: String = ""
@@ -21,25 +18,8 @@ final class LiveEventsClient {
     private(set) var ended = false
 
     init(port: UInt16, path: String = "/api/events", timeout: Duration = .seconds(10)) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestSupportError("socket() failed") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else {
-            Glibc.close(fd)
-            throw TestSupportError("cannot connect to 127.0.0.1:\(port)")
-        }
-        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n".utf8)
-        guard request.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, 0) }) == request.count else {
-            throw TestSupportError("cannot send the request")
-        }
+        connection = try TCPConnection(port: port)
+        try connection.send("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
         let deadline = ContinuousClock.now + timeout
         while true {
             if let end = Self.find([13, 10, 13, 10], in: raw) {
@@ -51,16 +31,9 @@ final class LiveEventsClient {
         }
     }
 
-    deinit {
-        close()
-    }
-
     /// Closes the connection (a client going away).
     func close() {
-        if fd >= 0 {
-            Glibc.close(fd)
-            fd = -1
-        }
+        connection.close()
     }
 
     /// The next server-sent message (comments included), or nil when none arrives in time or the
@@ -118,16 +91,7 @@ final class LiveEventsClient {
     /// Waits for bytes until `deadline`; false on timeout or end of stream.
     private func receive(until deadline: ContinuousClock.Instant) throws -> Bool {
         guard !ended else { return false }
-        let remaining = deadline - ContinuousClock.now
-        guard remaining > .zero else { return false }
-        var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        let milliseconds = Int32(remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000)
-        guard poll(&descriptor, 1, max(1, milliseconds)) > 0 else { return false }
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        guard count > 0 else { return false }
-        raw += buffer[..<count]
-        return true
+        return connection.receive(into: &raw, until: deadline) == .data
     }
 
     private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {

@@ -5,6 +5,11 @@ import Synchronization
 /// drops a client that reads none of its response for the slow-client timeout (its unsent bytes
 /// would otherwise stay buffered for as long as it keeps the connection open).
 ///
+/// "Reads none" is measured as progress, not writability: while writes are outstanding, one of
+/// them must reach the socket within the timeout. (A zero-window peer lets the kernel's send
+/// buffer grow and trickle now and then, so writability flips back and forth even for a client
+/// that never reads.)
+///
 /// One instance per connection, added to its channel pipeline; ``Counter`` is shared by all of
 /// them. Runs on the connection's event loop.
 final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
@@ -48,7 +53,11 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private let counter: Counter
     private let slowClientTimeout: TimeAmount
     private var admitted = false
-    private var stalled: Scheduled<Void>?
+    /// Writes passed down and not yet written to the socket.
+    private var outstandingWrites = 0
+    /// When a write last reached the socket, or writes began to be outstanding.
+    private var lastProgress = NIODeadline.now()
+    private var check: Scheduled<Void>?
 
     init(counter: Counter, slowClientTimeout: Duration) {
         self.counter = counter
@@ -63,22 +72,33 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     func handlerRemoved(context: ChannelHandlerContext) {
         if admitted { counter.release() }
         admitted = false
-        stalled?.cancel()
-        stalled = nil
+        check?.cancel()
+        check = nil
     }
 
-    func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable {
-            stalled?.cancel()
-            stalled = nil
-        } else if stalled == nil {
-            let channel = context.channel
-            let counter = self.counter
-            stalled = context.eventLoop.scheduleTask(in: slowClientTimeout) {
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let promise = promise ?? context.eventLoop.makePromise()
+        if outstandingWrites == 0 { lastProgress = .now() }
+        outstandingWrites += 1
+        promise.futureResult.assumeIsolated().whenComplete { [self] _ in
+            outstandingWrites -= 1
+            lastProgress = .now()
+        }
+        if check == nil { scheduleCheck(context) }
+        context.write(data, promise: promise)
+    }
+
+    private func scheduleCheck(_ context: ChannelHandlerContext) {
+        let channel = context.channel
+        check = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(max(1_000_000, slowClientTimeout.nanoseconds / 2))) { [self] in
+            check = nil
+            guard outstandingWrites > 0 else { return }
+            if NIODeadline.now() - lastProgress >= slowClientTimeout {
                 counter.countDropped()
                 channel.close(promise: nil)
+            } else {
+                scheduleCheck(context)
             }
         }
-        context.fireChannelWritabilityChanged()
     }
 }
