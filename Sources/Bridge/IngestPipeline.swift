@@ -188,6 +188,11 @@ public final class IngestPipeline: Sendable {
         }
     }
 
+    /// Devices the rule engine holds state for (0 with alerting off).
+    public var engineDeviceCount: Int {
+        state.withLock { $0.engine?.deviceCount ?? 0 }
+    }
+
     /// The rule set in force, if alerting is on.
     public var rules: RuleSet? {
         state.withLock { $0.engine?.rules }

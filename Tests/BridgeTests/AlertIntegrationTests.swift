@@ -9,7 +9,8 @@ import XCTest
 ///
 /// Readings carry event times a day ahead of the wall clock, so the daemon's wall-clock rule
 /// ticker (which never moves time before a device's latest reading) cannot interfere: every
-/// alert here is decided by event time alone, deterministically.
+/// alert here is decided by event time alone, deterministically. (The daemon runs with
+/// `--max-timestamp-ahead 7d` so that such times are plausible.)
 final class AlertIntegrationTests: XCTestCase {
     private var broker: MosquittoBroker!
     private var directory: TemporaryDirectory!
@@ -48,7 +49,7 @@ final class AlertIntegrationTests: XCTestCase {
 
     private func startBridge(name: String) throws -> BridgeProcess {
         let bridge = try BridgeProcess.run(broker: broker.url, database: database, directory: directory, name: name,
-                                           extra: ["--rules", rulesDirectory, "--rules-watch-interval", "0"])
+                                           extra: ["--rules", rulesDirectory, "--rules-watch-interval", "0", "--max-timestamp-ahead", "7d"])
         processes.append(bridge.child)
         return bridge
     }
@@ -145,6 +146,40 @@ final class AlertIntegrationTests: XCTestCase {
         bridge.child.send(signal: SIGHUP)
         try bridge.child.waitForOutput(containing: "rules reloaded", timeout: .seconds(20))
     }
+
+    /// Files that crashed the daemon on reload (stack overflow, no log): each is now refused with
+    /// its position, and the daemon keeps its rules and keeps serving.
+    func testCrasherRuleFilesOnReloadAreRefusedAndTheDaemonKeepsItsRules() throws {
+        let bridge = try startBridge(name: "bridge")
+        let subscription = try subscribe()
+        let crashers: [(name: String, bytes: [UInt8], position: String)] = [
+            ("parens.yaml", Array(("rules:\n  - alert: P\n    when: " + String(repeating: "(", count: 15_000) + "1" + String(repeating: ")", count: 15_000) + " > 0\n").utf8), "parens.yaml:3:"),
+            ("chain.yaml", Array(("rules:\n  - alert: C\n    when: temperature" + String(repeating: " + 1", count: 2_400) + " > 0\n").utf8), "chain.yaml:3:"),
+            ("latin1.yaml", Array("rules:\n  - alert: Caf".utf8) + [0xE9] + Array("\n    when: temperature > 0\n".utf8), "latin1.yaml:2:15:"),
+        ]
+        for (index, crasher) in crashers.enumerated() {
+            let path = rulesDirectory + "/" + crasher.name
+            XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(crasher.bytes)))
+            bridge.child.send(signal: SIGHUP)
+            try bridge.child.waitForOutput(containing: crasher.position, timeout: .seconds(20))
+            XCTAssertEqual(bridge.child.standardError.components(separatedBy: "rule reload failed").count - 1, index + 1)
+            try FileManager.default.removeItem(atPath: path)
+        }
+        try publish([35, 35, 35, 35, 35, 35, 35], from: 0)
+        let lines = try subscription.waitForLines(count: 1, timeout: .seconds(30))
+        XCTAssertTrue(lines[0].contains("\"AlertRaised\""), "the old rule still fires")
+    }
+
+    func testStartingWithACrasherInPlaceExitsWithThePosition() throws {
+        try ("rules:\n  - alert: N\n    when: " + String(repeating: "-", count: 20_000) + "temperature > 0\n")
+            .write(toFile: rulesDirectory + "/minus.yaml", atomically: true, encoding: .utf8)
+        let result = try BridgeProcess.command(
+            ["run", "--broker", broker.url, "--db", database, "--devices", BridgeProcess.devicesDirectory, "--rules", rulesDirectory],
+            directory: directory, name: "crasher-start")
+        XCTAssertEqual(result.status, 2, result.stderr)
+        XCTAssertTrue(result.stderr.contains("minus.yaml:3:"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("expression longer than 10000 characters"), result.stderr)
+    }
 }
 
 /// The simulator's anomalies, published as four hours of virtual time, raise and clear alerts.
@@ -169,7 +204,7 @@ final class SimulatedAnomalyAlertTests: XCTestCase {
             """.write(toFile: rules + "/spike.yaml", atomically: true, encoding: .utf8)
         let database = directory.file("anomaly.sqlite")
         let bridge = try BridgeProcess.run(broker: broker.url, database: database, directory: directory,
-                                           extra: ["--rules", rules, "--rules-watch-interval", "0"])
+                                           extra: ["--rules", rules, "--rules-watch-interval", "0", "--max-timestamp-ahead", "7d"])
         defer { bridge.child.kill() }
         let subscription = try MosquittoSubscription(broker.clientOptions(), topics: ["alerts/critical/#"])
         defer { subscription.stop() }

@@ -60,7 +60,7 @@ final class HostileRuleFileTests: XCTestCase {
         defer { directory.remove() }
         var bytes = Array("rules:\n  - alert: Caf".utf8)
         bytes += [0xE9] + Array("\n    devices: climate-sensor\n    when: temperature > 30\n".utf8)
-        FileManager.default.createFile(atPath: directory.file("bad.yaml"), contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: directory.file("bad.yaml"), contents: Data(bytes))
         try "rules:\n  - alert: Fine\n    devices: climate-sensor\n    when: temperature > 30 +\n"
             .write(toFile: directory.file("other.yaml"), atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try RuleSet.load(directory: directory.path, schema: fleetSchema)) { error in
@@ -75,7 +75,7 @@ final class HostileRuleFileTests: XCTestCase {
     func testAHugeRuleFileIsRefused() throws {
         let directory = try TemporaryDirectory(prefix: "rules-huge")
         defer { directory.remove() }
-        FileManager.default.createFile(atPath: directory.file("huge.yaml"), contents: Data(repeating: UInt8(ascii: "#"), count: TextFile.maximumBytes + 1))
+        _ = FileManager.default.createFile(atPath: directory.file("huge.yaml"), contents: Data(repeating: UInt8(ascii: "#"), count: TextFile.maximumBytes + 1))
         XCTAssertThrowsError(try RuleSet.load(directory: directory.path, schema: fleetSchema)) { error in
             XCTAssertEqual((error as? RuleError)?.diagnostics.map(\.message), ["file larger than \(TextFile.maximumBytes) bytes"])
         }
