@@ -135,4 +135,73 @@ final class ConfigurationPrecedenceTests: XCTestCase {
             XCTAssertTrue("\(error)".hasPrefix("invalid --from 'yesterday'"), "\(error)")
         }
     }
+
+    func testTimeArgumentsOutsideTheCalendarAreRefusedNotTrapped() {
+        let now: Int64 = 1_795_000_000_000
+        for text in ["\(Int64.min)", "\(Int64.max)", "-99999999999999w", "-106751991167d", "10000-01-01T00:00:00Z"] {
+            XCTAssertThrowsError(try TimeArgument.parse(text, option: "from", now: now), text) { error in
+                XCTAssertTrue("\(error)".hasPrefix("invalid --from '\(text)'"), "\(error)")
+            }
+        }
+        XCTAssertEqual(try TimeArgument.parse("0000-01-01T00:00:00Z", option: "from", now: now), -62_167_219_200_000)
+    }
+
+    func testHTTPLimitsAndCredentials() throws {
+        let token = try writeFile("t0ken\nignored\n", name: "token")
+        let password = try writeFile("pa55\n", name: "http-password")
+        let config = try resolve(flags: [
+            "http-max-connections": "100", "http-max-streams": "3", "http-idle-timeout": "5s", "http-token-file": token,
+            "http-username": "ops", "http-password-file": password, "http-allow-origin": "https://grafana.example.com",
+        ])
+        XCTAssertEqual(config.httpMaxConnections, 100)
+        XCTAssertEqual(config.httpMaxStreams, 3)
+        XCTAssertEqual(config.httpIdleTimeout, 5_000)
+        XCTAssertEqual(config.httpToken, "t0ken")
+        XCTAssertEqual(config.httpUsername, "ops")
+        XCTAssertEqual(config.httpPassword, "pa55")
+        XCTAssertEqual(config.httpAllowOrigin, "https://grafana.example.com")
+        let defaults = try resolve()
+        XCTAssertNil(defaults.httpToken)
+        XCTAssertNil(defaults.httpAllowOrigin)
+        XCTAssertEqual(defaults.httpMaxConnections, 512)
+    }
+
+    func testBadHTTPSettingsNameTheSetting() throws {
+        let empty = try writeFile("\n", name: "empty-token")
+        let cases: [([String: String], String)] = [
+            (["http-max-connections": "0"], "invalid value '0' for http-max-connections (from --http-max-connections): expected a whole number from 1 to 1000000"),
+            (["http-idle-timeout": "1ms"], "invalid value '1ms' for http-idle-timeout (from --http-idle-timeout): expected a duration of at least 100ms, such as 30s"),
+            (["http-allow-origin": "grafana.example.com"], "invalid value 'grafana.example.com' for http-allow-origin (from --http-allow-origin): expected an origin such as https://grafana.example.com (scheme, host, optional port)"),
+            (["http-allow-origin": "https://grafana.example.com/path"], "invalid value 'https://grafana.example.com/path' for http-allow-origin (from --http-allow-origin): expected an origin such as https://grafana.example.com (scheme, host, optional port)"),
+            (["http-username": "ops"], "invalid value 'ops' for http-username (from --http-username): expected http-username and http-password-file together"),
+            (["http-token-file": "/nonexistent/token"], "invalid value '/nonexistent/token' for http-token-file (from --http-token-file): expected a path to an existing file"),
+        ]
+        for (flags, expected) in cases {
+            XCTAssertThrowsError(try resolve(flags: flags)) { error in XCTAssertEqual("\(error)", expected) }
+        }
+        XCTAssertThrowsError(try resolve(flags: ["http-token-file": empty])) { error in
+            XCTAssertTrue("\(error)".contains("the http-token-file file is empty"), "\(error)")
+            XCTAssertFalse("\(error)".contains("t0ken"))
+        }
+    }
+
+    func testIngestLimits() throws {
+        let defaults = try resolve()
+        XCTAssertEqual(defaults.maxDevices, 100_000)
+        XCTAssertEqual(defaults.maxTimestampAhead, 86_400_000)
+        XCTAssertEqual(defaults.maxTimestampAge, 3_650 * 86_400_000)
+        XCTAssertEqual(defaults.deviceStateRetention, 7 * 86_400_000)
+        let set = try resolve(flags: ["max-devices": "unlimited", "max-timestamp-age": "off", "max-timestamp-ahead": "5m",
+                                      "device-state-retention": "off"])
+        XCTAssertNil(set.maxDevices)
+        XCTAssertNil(set.maxTimestampAge)
+        XCTAssertEqual(set.maxTimestampAhead, 300_000)
+        XCTAssertNil(set.deviceStateRetention)
+        XCTAssertThrowsError(try resolve(flags: ["max-devices": "-1"])) { error in
+            XCTAssertEqual("\(error)", "invalid value '-1' for max-devices (from --max-devices): expected a whole number from 1 to 100000000, or unlimited")
+        }
+        XCTAssertThrowsError(try resolve(flags: ["max-timestamp-ahead": "soon"])) { error in
+            XCTAssertEqual("\(error)", "invalid value 'soon' for max-timestamp-ahead (from --max-timestamp-ahead): expected a duration such as 1d or 52w, or off")
+        }
+    }
 }
