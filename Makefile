@@ -6,7 +6,7 @@ APT_PACKAGES := libmosquitto-dev mosquitto mosquitto-clients libsqlite3-dev pkg-
 TEST_APT_PACKAGES := $(APT_PACKAGES) chromium
 RELEASE_BIN := .build/release/telemetry-bridge
 
-.PHONY: demo test deps build release bench bench-ingest bench-rules bench-latency bench-replay bench-dashboard screenshots clean
+.PHONY: demo test fuzz deps build release bench bench-ingest bench-rules bench-latency bench-replay bench-dashboard screenshots clean
 
 ## Check (and, as root, install) the Debian packages the build and the tests need.
 deps:
@@ -27,6 +27,17 @@ test:
 	@./scripts/ensure-deps.sh $(TEST_APT_PACKAGES)
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-swift-testing
+
+## The fuzz tests (payload decoder, rule and catalog files, API parameters) for FUZZ_SECONDS each
+## from a fresh seed (printed; FUZZ_SEED=N reproduces). `make test` runs them for a second each.
+FUZZ_SECONDS ?= 60
+FUZZ_SEED ?= $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+fuzz:
+	@./scripts/ensure-deps.sh $(APT_PACKAGES)
+	$(SWIFT) build --build-tests
+	@echo "fuzz seed $(FUZZ_SEED), $(FUZZ_SECONDS) s per target"
+	TELEMETRY_BRIDGE_FUZZ_SECONDS=$(FUZZ_SECONDS) TELEMETRY_BRIDGE_FUZZ_SEED=$(FUZZ_SEED) \
+		$(SWIFT) test --skip-build --disable-swift-testing --filter 'Fuzz|Hostile'
 
 ## Benchmarks (not part of `make test`); results go to BENCHMARKS.md by hand.
 bench: bench-ingest bench-rules bench-latency bench-replay bench-dashboard

@@ -1,4 +1,5 @@
 import Telemetry
+import TestSupport
 import XCTest
 
 /// Random and mutated payloads must never crash the decoder, and every outcome must be either
@@ -60,5 +61,25 @@ final class DecoderFuzzTests: XCTestCase {
             }
             check(decoder.decode(InboundMessage(topic: topic, payload: payload, receivedAt: receivedAt)), payload)
         }
+    }
+
+    /// Shipped payload shapes mutated for the fuzz budget (`make fuzz` runs it longer).
+    func testMutatedPayloadsWithinTheFuzzBudgetNeverCrash() throws {
+        let catalog = try DeviceCatalog.load(directory: shippedDevicesDirectory)
+        let decoder = MessageDecoder(catalog: catalog, maxPayloadBytes: 4_096, maxTimestampAge: 86_400_000, maxTimestampAhead: 3_600_000)
+        let seeds: [(String, String)] = [
+            ("greenhouse/n/d/climate", #"{"ts":1795428900000,"temp":21.5,"hum":40,"power":{"battery":3.1},"seq":7}"#),
+            ("zigbee2mqtt/door", #"{"temperature":21,"humidity":40,"battery":90,"linkquality":120,"contact":true}"#),
+            ("home/k/d/temperature", "21.5"),
+            ("energy/s/m/senml", #"[{"bn":"m","bt":1795428900,"n":"power","u":"W","v":1200},{"n":"energy","u":"Wh","v":5}]"#),
+        ]
+        let tokens = ["{", "}", "[", "]", ":", ",", "\"", "\\u0000", "1e309", "-1", "NaN", "null", "true", "9223372036854775808",
+                      "4.9e-324", "\"ts\":", "\"t\":-1e300,", String(repeating: "[", count: 64)].map { Array($0.utf8) } + Fuzzing.invalidUTF8
+        let iterations = Fuzzing.run { generator in
+            let (topic, payload) = seeds.randomElement(using: &generator) ?? seeds[0]
+            let bytes = Fuzzing.mutate(Array(payload.utf8), tokens: tokens, using: &generator)
+            check(decoder.decode(InboundMessage(topic: topic, payload: bytes, receivedAt: receivedAt)), bytes)
+        }
+        print("decoder fuzz: \(iterations) inputs, seed \(Fuzzing.seed)")
     }
 }
