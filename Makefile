@@ -31,7 +31,9 @@ test:
 ## The fuzz tests (payload decoder, rule and catalog files, API parameters) for FUZZ_SECONDS each
 ## from a fresh seed (printed; FUZZ_SEED=N reproduces). `make test` runs them for a second each.
 FUZZ_SECONDS ?= 60
-FUZZ_SEED ?= $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+ifndef FUZZ_SEED
+FUZZ_SEED := $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+endif
 fuzz:
 	@./scripts/ensure-deps.sh $(APT_PACKAGES)
 	$(SWIFT) build --build-tests

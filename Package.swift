@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
     ],
     targets: [
         // libmosquitto, the system C client library.
@@ -45,7 +46,8 @@ let package = Package(
         .target(name: "Bridge", dependencies: ["MQTT", "Telemetry", "Storage", "Rules", logging, yams, metrics]),
         // The dashboard: pages, JSON API, live events and /metrics over the event log (Hummingbird 2).
         .target(name: "Dashboard", dependencies: ["Bridge", "Storage", "Telemetry", "Rules", logging, metrics, prometheus, hummingbird, nioPosix,
-                                            .product(name: "HummingbirdCore", package: "hummingbird")],
+                                            .product(name: "HummingbirdCore", package: "hummingbird"),
+                                            .product(name: "NIOHTTPTypes", package: "swift-nio-extras")],
                 resources: [.copy("Resources")]),
         .executableTarget(
             name: "telemetry-bridge",

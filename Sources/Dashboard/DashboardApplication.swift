@@ -33,7 +33,7 @@ public struct DashboardApplication: Sendable {
     public let events: LiveEvents
     /// Limits and credentials; `events` carries its stream limits itself.
     public let settings: HTTPServerSettings
-    let connections: ConnectionGuard.Counter
+    let connections: ConnectionTable
 
     /// `rules`: the rule set whose pending alerts `/api/state` and `/api/overview` rebuild at T
     /// (from the stored log, per request); nil shows none.
@@ -61,7 +61,7 @@ public struct DashboardApplication: Sendable {
         settings: HTTPServerSettings = HTTPServerSettings()
     ) {
         self.settings = settings
-        connections = ConnectionGuard.Counter(limit: settings.maximumConnections)
+        connections = ConnectionTable(limit: settings.maximumConnections)
         self.store = store
         self.now = now
         self.health = health
@@ -120,10 +120,10 @@ public struct DashboardApplication: Sendable {
         logger: Logger = Logger(label: "telemetry-bridge.dashboard"),
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let counter = connections
+        let table = connections
         let slowClientTimeout = settings.slowClientTimeout
         let http1 = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [ConnectionGuard(counter: counter, slowClientTimeout: slowClientTimeout)],
+            additionalChannelHandlers: [ConnectionGuard(table: table, slowClientTimeout: slowClientTimeout)],
             idleTimeout: TimeAmount(settings.idleTimeout))
         return Application(
             router: router(loopbackOnly: Self.isLoopback(host)),
@@ -135,8 +135,10 @@ public struct DashboardApplication: Sendable {
 
     /// HTTP connections open now.
     public var openConnections: Int { connections.connections }
-    /// Connections closed at once because ``HTTPServerSettings/maximumConnections`` were open.
+    /// Connections closed at once: ``HTTPServerSettings/maximumConnections`` were open, all busy.
     public var refusedConnections: Int { connections.refusedConnections }
+    /// Idle connections closed to make room for new ones at the limit.
+    public var evictedConnections: Int { connections.evictedConnections }
     /// Clients dropped because they read none of their response for the slow-client timeout.
     public var droppedSlowClients: Int { connections.droppedSlowClients }
 

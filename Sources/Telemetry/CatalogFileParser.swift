@@ -3,7 +3,8 @@ import Yams
 /// Reads one `Devices/*.yaml` file into a device type, collecting every problem with the
 /// position of the YAML node it concerns instead of stopping at the first.
 struct CatalogFileParser {
-    static let typeKeys = ["type", "description", "version", "topic", "format", "timestamp", "sequence", "interval", "metrics"]
+    static let typeKeys = ["type", "description", "version", "topic", "format", "timestamp", "sequence", "interval", "metrics",
+                           "allowed_devices"]
     static let metricKeys = ["path", "unit", "min", "max", "optional", "map"]
 
     let file: String
@@ -45,6 +46,7 @@ struct CatalogFileParser {
         var sequencePath: String?
         var interval: Int64?
         var metrics: [MetricDefinition] = []
+        var allowedDevices: [GlobPattern] = []
 
         for (keyNode, value) in mapping {
             guard let key = keyNode.scalar?.string else {
@@ -103,6 +105,9 @@ struct CatalogFileParser {
             case "metrics":
                 anchor = nil
                 metrics = parseMetrics(value, source: &source)
+            case "allowed_devices":
+                anchor = nil
+                allowedDevices = parseAllowedDevices(value)
             default:
                 anchor = nil
                 report(keyNode, KeySuggestion.unknownKeyMessage(key, allowed: Self.typeKeys, context: "device type"))
@@ -116,9 +121,23 @@ struct CatalogFileParser {
         guard let name, let topic else { return nil }
         let type = DeviceType(
             name: name, description: description, version: version, topic: topic, format: format,
-            timestampPath: timestampPath, sequencePath: sequencePath, interval: interval, metrics: metrics
+            timestampPath: timestampPath, sequencePath: sequencePath, interval: interval, metrics: metrics,
+            allowedDevices: allowedDevices
         )
         return (type, source)
+    }
+
+    /// `allowed_devices: [gh-*, "pump-1?"]`: a list of device id globs.
+    private mutating func parseAllowedDevices(_ node: Node) -> [GlobPattern] {
+        guard case .sequence(let items) = node, items.count > 0 else {
+            report(node, "'allowed_devices' must be a list of device ids or globs such as gh-*, found \(kind(of: node))")
+            return []
+        }
+        var patterns: [GlobPattern] = []
+        for item in items {
+            if let text = nonEmptyString(item, key: "allowed_devices") { patterns.append(GlobPattern(text)) }
+        }
+        return patterns
     }
 
     private mutating func parseMetrics(_ node: Node, source: inout DeviceTypeSource) -> [MetricDefinition] {

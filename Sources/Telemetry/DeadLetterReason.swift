@@ -28,6 +28,8 @@ public enum DeadLetterReason: Error, Sendable, Hashable, CustomStringConvertible
     /// The event time is further from the receive time than the plausibility window allows
     /// (`ts: -1`, a clock reset to 1970, a year typed wrong).
     case implausibleTimestamp(time: Int64, receivedAt: Int64)
+    /// The device type's `allowed_devices` does not list the device id the topic names.
+    case deviceNotAllowed(device: String, deviceType: String)
     /// The message names a device not yet known while the bridge already keeps its maximum
     /// number of devices (`max-devices`).
     case deviceLimit(device: String, limit: Int)
@@ -47,6 +49,7 @@ public enum DeadLetterReason: Error, Sendable, Hashable, CustomStringConvertible
         case .invalidTimestamp: "invalid_timestamp"
         case .unitMismatch: "unit_mismatch"
         case .implausibleTimestamp: "implausible_timestamp"
+        case .deviceNotAllowed: "device_not_allowed"
         case .deviceLimit: "device_limit"
         }
     }
@@ -80,6 +83,8 @@ public enum DeadLetterReason: Error, Sendable, Hashable, CustomStringConvertible
         case .implausibleTimestamp(let time, let receivedAt):
             "event time \(ISO8601Timestamp.string(time, fraction: .whenNonZero)) is implausibly far from the receive time "
                 + "\(ISO8601Timestamp.string(receivedAt, fraction: .whenNonZero)) (max-timestamp-age, max-timestamp-ahead)"
+        case .deviceNotAllowed(let device, let type):
+            "device '\(device)' is not in the allowed_devices of device type '\(type)'"
         case .deviceLimit(let device, let limit):
             "new device '\(device)' refused: the bridge keeps at most \(limit) devices (max-devices)"
         }

@@ -15,12 +15,16 @@ public struct DeviceType: Sendable, Hashable {
     public var interval: Int64?
     /// Metrics in file order.
     public var metrics: [MetricDefinition]
+    /// Device ids this type accepts (`allowed_devices:` globs); empty accepts any. A message of
+    /// another id is a `device_not_allowed` dead letter: publishers cannot invent devices.
+    public var allowedDevices: [GlobPattern]
 
     public init(
         name: String, description: String = "", version: Int = 1, topic: TopicTemplate, format: PayloadFormat,
         timestampPath: String? = nil, sequencePath: String? = nil, interval: Int64? = nil,
-        metrics: [MetricDefinition]
+        metrics: [MetricDefinition], allowedDevices: [GlobPattern] = []
     ) {
+        self.allowedDevices = allowedDevices
         self.name = name
         self.description = description
         self.version = version
@@ -30,6 +34,11 @@ public struct DeviceType: Sendable, Hashable {
         self.sequencePath = sequencePath
         self.interval = interval
         self.metrics = metrics
+    }
+
+    /// Whether `device` may report as this type.
+    public func allows(device: String) -> Bool {
+        allowedDevices.isEmpty || allowedDevices.contains { $0.matches(device) }
     }
 
     public func metric(named name: String) -> MetricDefinition? {

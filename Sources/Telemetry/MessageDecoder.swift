@@ -43,6 +43,11 @@ public struct MessageDecoder: Sendable {
                 message: message, reasons: [.unknownTopic(topic: message.topic)]
             ))
         }
+        guard plan.type.allows(device: device.id) else {
+            return DecodedMessage(device: nil, readings: [], deadLetter: DeadLetter(
+                message: message, reasons: [.deviceNotAllowed(device: device.id, deviceType: plan.type.name)]
+            ))
+        }
 
         var output = DecodeOutput()
         switch plan.type.format {

@@ -39,21 +39,33 @@ final class ServerLimitsTests: DashboardTestCase {
         try TCPConnection.request(port: port, "GET \(path) HTTP/1.1\r\n\(headers)")
     }
 
-    func testConnectionsBeyondTheLimitAreClosedAndHealthzAnswersOnceOneLeaves() throws {
+    func testAtTheLimitANewConnectionEvictsTheLongestIdleOne() throws {
         try start { $0.maximumConnections = 4 }
         let held = try (0..<4).map { _ in try TCPConnection(port: port) }
-        // A connection counts once it is set up: a /healthz answered on each proves it.
+        // Each answered a request, so each is registered and idle, the first the longest.
         for connection in held {
             try connection.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             var answer: [UInt8] = []
             XCTAssertEqual(connection.receive(into: &answer, until: .now + .seconds(10)), .data)
         }
         XCTAssertEqual(application.openConnections, 4)
+        XCTAssertEqual(try get("/healthz").status, 200, "a health check gets in at the limit")
+        XCTAssertTrue(held[0].waitForClose(timeout: .seconds(10)), "the longest idle connection made room")
+        XCTAssertEqual(application.evictedConnections, 1)
+        XCTAssertEqual(application.refusedConnections, 0)
+    }
+
+    func testAtTheLimitWithEveryConnectionBusyANewOneIsClosed() throws {
+        let events = LiveEvents(keepaliveInterval: .milliseconds(100), maximumSubscribers: 10)
+        try start({ $0.maximumConnections = 3 }, events: events)
+        let streams = try (0..<3).map { _ in try LiveEventsClient(port: port) }
+        XCTAssertTrue(streams.allSatisfy { $0.head.hasPrefix("HTTP/1.1 200") })
         let refused = try TCPConnection(port: port)
-        XCTAssertTrue(refused.waitForClose(timeout: .seconds(10)), "the fifth connection is closed at once")
+        XCTAssertTrue(refused.waitForClose(timeout: .seconds(10)), "no idle connection to evict: refused")
         XCTAssertEqual(application.refusedConnections, 1)
-        held[1].close()
-        XCTAssertTrue(waitUntil(timeout: .seconds(10)) { (try? self.get("/healthz").status) == 200 })
+        streams[0].close()
+        XCTAssertTrue(waitUntil(timeout: .seconds(10)) { self.application.openConnections < 3 })
+        XCTAssertEqual(try get("/healthz").status, 200)
     }
 
     func testAnIdleConnectionIsClosed() throws {

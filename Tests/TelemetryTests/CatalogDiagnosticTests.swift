@@ -20,7 +20,7 @@ final class CatalogDiagnosticTests: XCTestCase {
     func testUnknownKeyWithoutCloseMatchListsAllowedKeys() {
         let lines = diagnostics(["a.yaml": "type: x\ntopic: a/{device}\ncolour: red\nmetrics: { v: {} }\n"])
         XCTAssertEqual(lines, [
-            "a.yaml:3:1: unknown key 'colour' in device type; expected one of: type, description, version, topic, format, timestamp, sequence, interval, metrics",
+            "a.yaml:3:1: unknown key 'colour' in device type; expected one of: type, description, version, topic, format, timestamp, sequence, interval, metrics, allowed_devices",
         ])
     }
 

@@ -18,7 +18,7 @@
   const DEAD_LETTER_REASONS = [
     'unknown_topic', 'unknown_metric', 'payload_too_large', 'invalid_utf8', 'malformed_json', 'unexpected_shape',
     'missing_metric', 'not_a_number', 'non_finite', 'out_of_range', 'invalid_timestamp', 'unit_mismatch',
-    'implausible_timestamp', 'device_limit',
+    'implausible_timestamp', 'device_limit', 'device_not_allowed',
   ];
 
   // ---------------------------------------------------------------- DOM helpers

@@ -5,7 +5,8 @@
 /// it, so every bound holds with no configuration, and authentication is there for those who
 /// put the dashboard on a network.
 public struct HTTPServerSettings: Sendable {
-    /// Open connections at most; more are closed as soon as they are accepted.
+    /// Open connections at most. At the limit a new connection evicts the one idle the longest;
+    /// when every one is busy, the new one is closed as soon as it is accepted.
     public var maximumConnections = 512
     /// A connection that sends no request (or no more of one) for this long is closed.
     public var idleTimeout: Duration = .seconds(30)
