@@ -77,26 +77,19 @@ public struct DashboardApplication: Sendable {
         router.add(middleware: RequestGuard(settings: settings, loopbackOnly: loopbackOnly))
         let api = self.api
         let health = self.health
-        router.get("/api/devices") { _, _ in try await api.respond { () throws(APIError) in try api.devices() } }
-        router.get("/api/series") { request, _ in
-            let query = QueryParameters(request)
-            return try await api.respond { () throws(APIError) in try api.series(query) }
-        }
-        router.get("/api/alerts") { request, _ in
-            let query = QueryParameters(request)
-            return try await api.respond { () throws(APIError) in try api.alerts(query) }
-        }
-        router.get("/api/state") { request, _ in
-            let query = QueryParameters(request)
-            return try await api.respond { () throws(APIError) in try api.state(query) }
-        }
-        router.get("/api/overview") { request, _ in
-            let query = QueryParameters(request)
-            return try await api.respond { () throws(APIError) in try api.overview(query) }
-        }
-        router.get("/api/deadletters") { request, _ in
-            let query = QueryParameters(request)
-            return try await api.respond { () throws(APIError) in try api.deadLetters(query) }
+        let endpoints: [(String, @Sendable (DashboardAPI, QueryParameters) throws(APIError) -> Response)] = [
+            ("/api/devices", { api, _ throws(APIError) in try api.devices() }),
+            ("/api/series", { api, query throws(APIError) in try api.series(query) }),
+            ("/api/alerts", { api, query throws(APIError) in try api.alerts(query) }),
+            ("/api/state", { api, query throws(APIError) in try api.state(query) }),
+            ("/api/overview", { api, query throws(APIError) in try api.overview(query) }),
+            ("/api/deadletters", { api, query throws(APIError) in try api.deadLetters(query) }),
+        ]
+        for (path, handler) in endpoints {
+            router.get(RouterPath(path)) { request, _ in
+                let query = QueryParameters(request)
+                return try await api.respond { () throws(APIError) in try handler(api, query) }
+            }
         }
         router.get("/healthz") { _, _ in
             let report = await health()
