@@ -35,13 +35,15 @@ class HealthProbe(threading.Thread):
 
     def __init__(self, port):
         super().__init__(daemon=True)
-        self.port, self.slowest, self.failures, self.count, self.stop = port, 0.0, 0, 0, False
+        self.port, self.slowest, self.failures, self.unhealthy, self.count, self.stop = port, 0.0, 0, 0, 0, False
 
     def run(self):
         while not self.stop:
             start = time.perf_counter()
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=5).read()
+            except urllib.error.HTTPError:
+                self.unhealthy += 1  # answered 503: the broker is away
             except Exception:
                 self.failures += 1
             self.slowest = max(self.slowest, time.perf_counter() - start)
@@ -123,7 +125,7 @@ class Soak:
                 time.sleep(0.5)
             for s in sockets:
                 s.close()
-            time.sleep(3)
+            time.sleep(35)  # the daemon trims the heap every 30 s
             probe.stop = True
             probe.join()
             print(f"streams round {round_ + 1}: {clients} non-reading clients, RSS peak {peak:.0f} MiB, "
@@ -154,13 +156,20 @@ class Soak:
             s.close()
         print(f"idle: {len(sockets)} idle connections opened ({refused} refused), broker restarted: "
               f"readings {before} -> {after}; /healthz slowest {probe.slowest * 1000:.0f} ms, "
-              f"{probe.failures} failed of {probe.count}; alive {self.alive()}")
+              f"{probe.failures} unanswered and {probe.unhealthy} 503 (broker away) of {probe.count}; alive {self.alive()}")
 
     def cardinality(self, devices):
         before = rss_mib(self.bridge.pid)
-        self.simulate(["--type", "plain-value-sensor", "--devices-per-type", str(devices), "--rate", "0",
+        # zigbee-sensor: one message per device, so `devices` messages name `devices` ids.
+        self.simulate(["--type", "zigbee-sensor", "--devices-per-type", str(devices), "--rate", "0",
                        "--count", str(devices)], wait=True)
-        time.sleep(self.args.hold)
+        last, stable = -1, 0
+        while stable < 3:  # until nothing new is stored for 3 s
+            time.sleep(1)
+            with sqlite3.connect(f"file:{self.db}?mode=ro", uri=True) as db:
+                now = db.execute("select (select count(*) from devices) + (select count(*) from dead_letters)").fetchone()[0]
+            stable = stable + 1 if now == last else 0
+            last = now
         with sqlite3.connect(f"file:{self.db}?mode=ro", uri=True) as db:
             known = db.execute("select count(*) from devices").fetchone()[0]
             limited = db.execute("select count(*) from dead_letters where reason = 'device_limit'").fetchone()[0]

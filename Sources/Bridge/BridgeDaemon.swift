@@ -143,7 +143,7 @@ public final class BridgeDaemon: Sendable {
                 delay = min(delay * 2, .seconds(30))
             }
         }
-        let timers = [startSummaryTimer(), startRuleTicker(), startRetention()].compactMap { $0 }
+        let timers = [startSummaryTimer(), startRuleTicker(), startRetention(), startMemoryTrim()].compactMap { $0 }
         watcher?.start(interval: configuration.rulesWatchInterval)
         let signal = signals.wait()
         logger.info("stopping", metadata: ["signal": "\(signal)"])
@@ -192,6 +192,15 @@ public final class BridgeDaemon: Sendable {
         publisher.attach(nil)
         checkpointer.stop()
         logSummary(final: true, elapsed: 0, previous: nil)
+    }
+
+    /// Hands freed heap memory back to the system every 30 s (see ``HeapTrim``).
+    private func startMemoryTrim() -> (any DispatchSourceTimer)? {
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "telemetry-bridge.heap-trim", qos: .utility))
+        timer.schedule(deadline: .now() + .seconds(30), repeating: .seconds(30))
+        timer.setEventHandler { HeapTrim.release() }
+        timer.resume()
+        return timer
     }
 
     /// Wall clock drives `silent()` and `for` timers between readings, once a second.

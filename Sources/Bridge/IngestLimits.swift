@@ -23,6 +23,9 @@ public struct IngestLimits: Sendable {
 
     /// No bounds: tests and tools that replay trusted input.
     public static let none = IngestLimits()
+
+    /// Whether the pipeline keeps the last-seen time of each device (for the limit or the release).
+    var tracksDevices: Bool { maxDevices != nil || deviceStateRetention != nil }
 }
 
 extension IngestLimits {

@@ -22,6 +22,9 @@ public final class IngestPipeline: Sendable {
         var unitsSent: Set<String> = []
         /// Active devices (see ``IngestLimits``) and the receive time they were last seen at.
         var activeDevices: [String: Int64] = [:]
+        /// Stored devices already silent beyond the retention at start: the store's writer cache
+        /// loads them on its first write, and the first release lets them go.
+        var inactiveAtStart: Set<String> = []
         /// Whether the device limit was hit (it is logged once).
         var deviceLimitReported = false
         /// Wall-clock time of the last release of silent devices' state.
@@ -77,10 +80,14 @@ public final class IngestPipeline: Sendable {
         self.clock = clock
         receiveTimeTypes = Set(catalog.types.filter { $0.timestampPath == nil && $0.format != .senml }.map(\.name))
         var initial = State(engine: rules)
-        if limits.maxDevices != nil {
+        if limits.tracksDevices {
             let since = limits.deviceStateRetention.map { clock() &- $0 } ?? .min
-            for device in try store.devices() where device.lastSeen >= since {
-                initial.activeDevices[device.id] = device.lastSeen
+            for device in try store.devices() {
+                if device.lastSeen >= since {
+                    initial.activeDevices[device.id] = device.lastSeen
+                } else {
+                    initial.inactiveAtStart.insert(device.id)
+                }
             }
         }
         state = Mutex(initial)
@@ -99,6 +106,10 @@ public final class IngestPipeline: Sendable {
         let outcome = try state.withLock { (state: inout State) throws(StorageError) -> WriteOutcome in
             if let maxDevices = limits.maxDevices {
                 admit(&decoded, messages: messages, limit: maxDevices, state: &state)
+            } else if limits.tracksDevices {
+                for index in decoded.indices {
+                    if let device = decoded[index].device { state.activeDevices[device.id] = messages[index].receivedAt }
+                }
             }
             var seenDevices: [String: Int] = [:]
             for result in decoded {
@@ -219,10 +230,14 @@ public final class IngestPipeline: Sendable {
     }
 
     /// Releases what is held for devices silent since before `cutoff`: their slot under the device
-    /// limit, rule state (see `RuleEngine.releaseDevices`), receive stamps and units.
+    /// limit, the store's cache of them, rule state (see `RuleEngine.releaseDevices`), receive
+    /// stamps and units.
     private func release(silentBefore cutoff: Int64, state: inout State) {
         let before = state.activeDevices.count
+        let silent = Set(state.activeDevices.lazy.filter { $0.value < cutoff }.map(\.key))
         state.activeDevices = state.activeDevices.filter { $0.value >= cutoff }
+        store.releaseCachedDevices(silent.union(state.inactiveAtStart))
+        state.inactiveAtStart = []
         let releasedRules = state.engine?.releaseDevices(lastReadingBefore: cutoff) ?? 0
         state.lastReceiveStamp = state.lastReceiveStamp.filter { $0.value >= cutoff }
         if before != state.activeDevices.count {

@@ -14,7 +14,7 @@ import Synchronization
 public final class LiveEvents: Sendable {
     public static let defaultBufferCapacity = 256
     public static let defaultMaximumSubscribers = 64
-    public static let defaultMaximumBufferedBytes = 1 << 20
+    public static let defaultMaximumBufferedBytes = 256 << 10
     public static let defaultMaximumLag = Duration.seconds(10)
     public static let defaultKeepaliveInterval = Duration.seconds(15)
     /// A batch with more readings than this sends only the last reading of each series.

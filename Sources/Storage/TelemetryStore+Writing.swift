@@ -26,6 +26,12 @@ extension TelemetryStore {
         }
     }
 
+    /// Forgets what the writer caches about `devices` (gone, or never real): the cache otherwise
+    /// holds every device and series ever written, for the life of the process.
+    public func releaseCachedDevices(_ devices: Set<String>) {
+        writerState.withLock { $0.forget(devices: devices) }
+    }
+
     private func writeOnce(_ batch: IngestBatch) throws(StorageError) -> WriteOutcome {
         let path = self.path
         let configuration = self.configuration

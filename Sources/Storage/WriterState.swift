@@ -24,6 +24,14 @@ struct WriterState {
     /// Rows in `recent_readings`.
     var recentCount = 0
 
+    /// Drops `devices` and their series from the cache; the writer looks them up again if they
+    /// report later (a cache miss is an insert that finds the row, never a duplicate).
+    mutating func forget(devices: Set<String>) {
+        guard !devices.isEmpty else { return }
+        for device in devices { self.devices[device] = nil }
+        series = series.filter { !devices.contains($0.key.device) }
+    }
+
     /// Records that `recent_readings` was moved into `readings`.
     mutating func didCompact() {
         recentCount = 0
