@@ -6,7 +6,7 @@ APT_PACKAGES := libmosquitto-dev mosquitto mosquitto-clients libsqlite3-dev pkg-
 TEST_APT_PACKAGES := $(APT_PACKAGES) chromium
 RELEASE_BIN := .build/release/telemetry-bridge
 
-.PHONY: demo test fuzz deps build release bench bench-ingest bench-rules bench-latency bench-replay bench-dashboard screenshots clean
+.PHONY: demo test fuzz deps build release bench bench-hostile bench-ingest bench-rules bench-latency bench-replay bench-dashboard screenshots clean
 
 ## Check (and, as root, install) the Debian packages the build and the tests need.
 deps:
@@ -43,6 +43,11 @@ fuzz:
 
 ## Benchmarks (not part of `make test`); results go to BENCHMARKS.md by hand.
 bench: bench-ingest bench-rules bench-latency bench-replay bench-dashboard
+
+## The attacks of issue 9 from outside against the release build (event-stream and idle-connection
+## floods, a broker restart meanwhile, 200,000 invented device ids): RSS, /healthz, survival.
+bench-hostile: release
+	python3 Benchmarks/hostile.py --bin $(RELEASE_BIN)
 
 bench-ingest: release
 	./Benchmarks/ingest.sh
