@@ -13,7 +13,7 @@ import Synchronization
 /// has received nothing but overflows for ``maximumLag`` is dropped, freeing its place.
 public final class LiveEvents: Sendable {
     public static let defaultBufferCapacity = 256
-    public static let defaultMaximumSubscribers = 64
+    public static let defaultMaximumSubscribers = 16
     public static let defaultMaximumBufferedBytes = 256 << 10
     public static let defaultMaximumLag = Duration.seconds(10)
     public static let defaultKeepaliveInterval = Duration.seconds(15)

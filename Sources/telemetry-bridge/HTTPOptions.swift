@@ -9,7 +9,7 @@ struct HTTPOptions: ParsableArguments {
     @Option(name: .customLong("http-max-connections"), help: "Open HTTP connections at most. Default: 512.")
     var maxConnections: String?
 
-    @Option(name: .customLong("http-max-streams"), help: "Live event streams (/api/events) at most; more get 503. Default: 64.")
+    @Option(name: .customLong("http-max-streams"), help: "Live event streams (/api/events) at most; more get 503. Default: 16.")
     var maxStreams: String?
 
     @Option(name: .customLong("http-idle-timeout"), help: "Close HTTP connections idle this long (e.g. 30s). Default: 30s.")

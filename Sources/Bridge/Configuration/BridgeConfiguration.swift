@@ -44,7 +44,7 @@ public struct BridgeConfiguration: Sendable {
     /// Open HTTP connections at most (fewer when the open-file limit leaves less room).
     public var httpMaxConnections: Int = 512
     /// `/api/events` streams at most.
-    public var httpMaxStreams: Int = 64
+    public var httpMaxStreams: Int = 16
     /// Milliseconds an HTTP connection may stay without a request (or the rest of one).
     public var httpIdleTimeout: Int64 = 30_000
     /// Bearer token every dashboard request but `/healthz` must carry (from `http-token-file`).
