@@ -125,7 +125,7 @@ class Soak:
                 time.sleep(0.5)
             for s in sockets:
                 s.close()
-            time.sleep(35)  # the daemon trims the heap every 30 s
+            time.sleep(65)  # the daemon trims the heap once a minute
             probe.stop = True
             probe.join()
             print(f"streams round {round_ + 1}: {clients} non-reading clients, RSS peak {peak:.0f} MiB, "

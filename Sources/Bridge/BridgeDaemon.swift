@@ -194,11 +194,17 @@ public final class BridgeDaemon: Sendable {
         logSummary(final: true, elapsed: 0, previous: nil)
     }
 
-    /// Hands freed heap memory back to the system every 30 s (see ``HeapTrim``).
+    /// Once a minute releases what is held for devices silent beyond the retention, and hands
+    /// freed heap memory back to the system (see ``HeapTrim``).
     private func startMemoryTrim() -> (any DispatchSourceTimer)? {
-        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "telemetry-bridge.heap-trim", qos: .utility))
-        timer.schedule(deadline: .now() + .seconds(30), repeating: .seconds(30))
-        timer.setEventHandler { HeapTrim.release() }
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "telemetry-bridge.release", qos: .utility))
+        let interval = IngestPipeline.releaseInterval
+        timer.schedule(deadline: .now() + .seconds(interval), repeating: .seconds(interval))
+        let pipeline = self.pipeline
+        timer.setEventHandler {
+            pipeline.releaseSilentDevices(now: WallClock.milliseconds())
+            HeapTrim.release()
+        }
         timer.resume()
         return timer
     }

@@ -27,12 +27,10 @@ public final class IngestPipeline: Sendable {
         var inactiveAtStart: Set<String> = []
         /// Whether the device limit was hit (it is logged once).
         var deviceLimitReported = false
-        /// Wall-clock time of the last release of silent devices' state.
-        var lastRelease: Int64 = 0
     }
 
-    /// How often (ms of wall clock) the state of silent devices is looked for and released.
-    static let releaseInterval: Int64 = 60_000
+    /// How often the daemon calls ``releaseSilentDevices(now:)``.
+    public static let releaseInterval = 60
 
     private let catalog: DeviceCatalog
     private let decoder: MessageDecoder
@@ -166,10 +164,6 @@ public final class IngestPipeline: Sendable {
     public func tick(now: Int64) throws(StorageError) -> [AlertEvent] {
         guard !drainingBacklog.load(ordering: .relaxed) else { return [] }
         return try state.withLock { (state: inout State) throws(StorageError) -> [AlertEvent] in
-            if let retention = limits.deviceStateRetention, now &- state.lastRelease >= Self.releaseInterval {
-                state.lastRelease = now
-                release(silentBefore: now &- retention, state: &state)
-            }
             let events = state.engine?.advance(to: now) ?? []
             guard !events.isEmpty else { return [] }
             var batch = IngestBatch(observedAt: now)
@@ -197,6 +191,13 @@ public final class IngestPipeline: Sendable {
             }
             return summary
         }
+    }
+
+    /// Releases what is held for devices silent for ``IngestLimits/deviceStateRetention`` before
+    /// `now` (wall clock); nothing without a retention. The daemon calls it once a minute.
+    public func releaseSilentDevices(now: Int64) {
+        guard let retention = limits.deviceStateRetention else { return }
+        state.withLock { release(silentBefore: now &- retention, state: &$0) }
     }
 
     /// Devices the rule engine holds state for (0 with alerting off).

@@ -83,7 +83,7 @@ final class IngestLimitsTests: XCTestCase {
         XCTAssertEqual(try store.firingAlerts().map(\.device), ["gh-2"])
         // Two hours later: gh-1 is released; gh-2 is firing, so it is kept.
         let later = Self.now + 7_200_000
-        try pipeline.tick(now: later)
+        pipeline.releaseSilentDevices(now: later)
         let outcome = try pipeline.ingest([climate("gh-3", ts: "\(later)", at: later)])
         XCTAssertEqual(outcome.insertedReadings, 2, "the released device's place went to a new one")
         XCTAssertEqual(pipeline.engineDeviceCount, 2, "gh-2 (firing) and gh-3")
