@@ -51,7 +51,7 @@ let package = Package(
                 resources: [.copy("Resources")]),
         .executableTarget(
             name: "telemetry-bridge",
-            dependencies: ["Bridge", "Dashboard", "Telemetry", "Storage", "MQTT", "Rules", logging, metrics, prometheus, hummingbird,
+            dependencies: ["Bridge", "Dashboard", "Telemetry", "Storage", "MQTT", "Rules", logging, metrics, prometheus, hummingbird, nioPosix,
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Bridge
 import Dashboard
 import Foundation
+import NIOPosix
 import Rules
 import Storage
 import Telemetry
@@ -55,8 +56,9 @@ struct ServeCommand: ParsableCommand {
         let dashboard = DashboardApplication(
             store: store, now: WallClock.milliseconds,
             health: {
+                // A store read blocks: on NIO's blocking pool, not a cooperative thread.
                 do {
-                    let series = try store.series().count
+                    let series = try await NIOThreadPool.singleton.runIfActive { try store.series().count }
                     return DashboardHealth(healthy: true, checks: ["database": "readable", "series": "\(series)"])
                 } catch {
                     return DashboardHealth(healthy: false, checks: ["database": "\(error)"])
