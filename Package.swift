@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Telemetry", "TestSupport"]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Telemetry", grdb]),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Bridge", "Storage", "Telemetry", "Rules", "TestSupport", metrics, prometheus,
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Bridge", "Storage", "Telemetry", "Rules", "TestSupport", metrics, prometheus, nioPosix,
                                                           .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "BridgeTests", dependencies: ["Bridge", "Storage", "Telemetry", "MQTT", "Rules", "TestSupport", grdb, metrics, prometheus]),
     ],

@@ -1,5 +1,6 @@
 import Hummingbird
 import NIOPosix
+import Synchronization
 import Rules
 import Storage
 import Telemetry
@@ -14,18 +15,37 @@ struct DashboardAPI: Sendable {
     static let previewBytes = 256
     let store: TelemetryStore
     let now: DashboardApplication.Clock
+    /// Longest wait for an answer (``HTTPServerSettings/requestTimeout``).
+    let requestTimeout: Duration
     /// Rules whose pending alerts `/api/state` and `/api/overview` show; none: no pending alerts.
     /// Asked per request: the daemon's rule set follows reloads.
     let currentRules: DashboardApplication.RulesProvider
 
     /// Runs a handler on NIO's blocking thread pool (its store reads block) and turns its error
-    /// into the error response.
-    func respond(_ body: @escaping @Sendable () throws(APIError) -> Response) async throws -> Response {
-        try await NIOThreadPool.singleton.runIfActive {
-            do throws(APIError) {
-                return try body()
-            } catch {
-                return JSONResponse.error(error)
+    /// into the error response. An answer not ready within ``requestTimeout`` is a 503: the client
+    /// stops waiting (the read itself runs to its end, bounded by the `points` and `limit` caps).
+    func respond(_ body: @escaping @Sendable () throws(APIError) -> Response) async -> Response {
+        let timeout = requestTimeout
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Response, Never>) in
+            let pending = Mutex<CheckedContinuation<Response, Never>?>(continuation)
+            let resume: @Sendable (Response) -> Void = { response in pending.withLock { $0.take() }?.resume(returning: response) }
+            let timer = Task {
+                guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                resume(JSONResponse.error("the answer took longer than \(timeout); narrow the query", status: .serviceUnavailable))
+            }
+            NIOThreadPool.singleton.submit { state in
+                guard state == .active else {
+                    timer.cancel()
+                    return resume(JSONResponse.error("the server is stopping", status: .serviceUnavailable))
+                }
+                let response: Response
+                do throws(APIError) {
+                    response = try body()
+                } catch {
+                    response = JSONResponse.error(error)
+                }
+                timer.cancel()
+                resume(response)
             }
         }
     }

@@ -67,7 +67,7 @@ public struct DashboardApplication: Sendable {
         self.health = health
         self.metrics = metrics
         self.events = events
-        api = DashboardAPI(store: store, now: now, currentRules: currentRules)
+        api = DashboardAPI(store: store, now: now, requestTimeout: settings.requestTimeout, currentRules: currentRules)
     }
 
     /// The API's routes. `loopbackOnly`: accept only loopback host names in `Host` (the server
@@ -88,7 +88,7 @@ public struct DashboardApplication: Sendable {
         for (path, handler) in endpoints {
             router.get(RouterPath(path)) { request, _ in
                 let query = QueryParameters(request)
-                return try await api.respond { () throws(APIError) in try handler(api, query) }
+                return await api.respond { () throws(APIError) in try handler(api, query) }
             }
         }
         router.get("/healthz") { _, _ in

@@ -15,6 +15,9 @@ struct HTTPOptions: ParsableArguments {
     @Option(name: .customLong("http-idle-timeout"), help: "Close HTTP connections idle this long (e.g. 30s). Default: 30s.")
     var idleTimeout: String?
 
+    @Option(name: .customLong("http-request-timeout"), help: "API answers slower than this get 503 (e.g. 30s). Default: 30s.")
+    var requestTimeout: String?
+
     @Option(name: .customLong("http-token-file"), help: "File holding a bearer token every request but /healthz must carry.")
     var tokenFile: String?
 
@@ -33,6 +36,7 @@ struct HTTPOptions: ParsableArguments {
         flags["http-max-connections"] = maxConnections
         flags["http-max-streams"] = maxStreams
         flags["http-idle-timeout"] = idleTimeout
+        flags["http-request-timeout"] = requestTimeout
         flags["http-token-file"] = tokenFile
         flags["http-username"] = username
         flags["http-password-file"] = passwordFile

@@ -21,6 +21,7 @@ extension HTTPServerSettings {
             ])
         }
         idleTimeout = .milliseconds(configuration.httpIdleTimeout)
+        requestTimeout = .milliseconds(configuration.httpRequestTimeout)
         if configuration.httpToken != nil || configuration.httpUsername != nil {
             authentication = HTTPAuthentication(
                 bearerToken: configuration.httpToken,

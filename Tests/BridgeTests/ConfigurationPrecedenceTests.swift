@@ -150,12 +150,13 @@ final class ConfigurationPrecedenceTests: XCTestCase {
         let token = try writeFile("t0ken\nignored\n", name: "token")
         let password = try writeFile("pa55\n", name: "http-password")
         let config = try resolve(flags: [
-            "http-max-connections": "100", "http-max-streams": "3", "http-idle-timeout": "5s", "http-token-file": token,
+            "http-max-connections": "100", "http-max-streams": "3", "http-idle-timeout": "5s", "http-request-timeout": "2s", "http-token-file": token,
             "http-username": "ops", "http-password-file": password, "http-allow-origin": "https://grafana.example.com",
         ])
         XCTAssertEqual(config.httpMaxConnections, 100)
         XCTAssertEqual(config.httpMaxStreams, 3)
         XCTAssertEqual(config.httpIdleTimeout, 5_000)
+        XCTAssertEqual(config.httpRequestTimeout, 2_000)
         XCTAssertEqual(config.httpToken, "t0ken")
         XCTAssertEqual(config.httpUsername, "ops")
         XCTAssertEqual(config.httpPassword, "pa55")

@@ -3,6 +3,8 @@ import Dashboard
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
+import NIOPosix
 import Telemetry
 import TestSupport
 import XCTest
@@ -122,6 +124,27 @@ final class ServerLimitsTests: DashboardTestCase {
         let reader = try TCPConnection(port: port, receiveBuffer: 4096)
         try reader.send(String(repeating: "GET /assets/app.js HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", count: 300))
         XCTAssertTrue(waitUntil(timeout: .seconds(30)) { self.application.droppedSlowClients == 1 })
+        XCTAssertEqual(try get("/healthz").status, 200)
+    }
+
+    /// An answer that is not ready within the request timeout is a 503 (here every blocking-pool
+    /// thread is held, so the read cannot even start); `/healthz` does not wait for the pool.
+    func testAnAnswerLaterThanTheRequestTimeoutIs503() throws {
+        try start { $0.requestTimeout = .milliseconds(200) }
+        let threads = NIOSingletons.blockingPoolThreadCountSuggestion
+        let started = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        for _ in 0..<threads {
+            NIOThreadPool.singleton.submit { _ in
+                started.signal()
+                release.wait()
+            }
+        }
+        for _ in 0..<threads { started.wait() }
+        defer { for _ in 0..<threads { release.signal() } }
+        let slow = try get("/api/devices")
+        XCTAssertEqual(slow.status, 503, slow.text)
+        XCTAssertTrue(slow.text.contains("the answer took longer than"), slow.text)
         XCTAssertEqual(try get("/healthz").status, 200)
     }
 

@@ -10,6 +10,10 @@ extension BridgeConfiguration {
             guard idle >= 100 else { throw reader.invalid("http-idle-timeout", expected: "a duration of at least 100ms, such as 30s") }
             config.httpIdleTimeout = idle
         }
+        if let timeout = try reader.duration("http-request-timeout") {
+            guard timeout >= 100 else { throw reader.invalid("http-request-timeout", expected: "a duration of at least 100ms, such as 30s") }
+            config.httpRequestTimeout = timeout
+        }
         if let tokenFile = try reader.existingFile("http-token-file") {
             config.httpToken = try reader.secret(from: tokenFile, setting: "http-token-file")
         }

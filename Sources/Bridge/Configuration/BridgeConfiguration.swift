@@ -47,6 +47,8 @@ public struct BridgeConfiguration: Sendable {
     public var httpMaxStreams: Int = 16
     /// Milliseconds an HTTP connection may stay without a request (or the rest of one).
     public var httpIdleTimeout: Int64 = 30_000
+    /// Milliseconds an API answer may take before the client gets 503.
+    public var httpRequestTimeout: Int64 = 30_000
     /// Bearer token every dashboard request but `/healthz` must carry (from `http-token-file`).
     public var httpToken: String?
     /// Basic authentication user (`http-username`, password from `http-password-file`).
@@ -82,7 +84,7 @@ public struct BridgeConfiguration: Sendable {
         "retention-raw", "retention-1m", "retention-1h", "retention-interval", "client-id", "username", "password-file", "ca-file", "cert-file",
         "key-file", "tls-insecure", "mqtt-version", "qos", "batch-size", "batch-delay", "max-payload",
         "durability", "log-level", "summary-interval", "http", "http-max-connections", "http-max-streams",
-        "http-idle-timeout", "http-token-file", "http-username", "http-password-file", "http-allow-origin",
+        "http-idle-timeout", "http-request-timeout", "http-token-file", "http-username", "http-password-file", "http-allow-origin",
         "max-devices", "max-timestamp-age", "max-timestamp-ahead", "device-state-retention",
     ]
 

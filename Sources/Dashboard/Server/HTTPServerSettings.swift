@@ -13,6 +13,8 @@ public struct HTTPServerSettings: Sendable {
     /// A client that reads none of its response for this long is dropped (a stream it never reads
     /// would otherwise hold its buffers for ever).
     public var slowClientTimeout: Duration = .seconds(10)
+    /// Longest wait for an API answer; a slower one is a 503 naming the limit.
+    public var requestTimeout: Duration = .seconds(30)
     /// Longest request target (path and query), in bytes; longer gets 414.
     public var maximumTargetBytes = 8 * 1024
     /// Largest request body, in bytes; larger gets 413.
