@@ -311,7 +311,8 @@ public final class IngestPipeline: Sendable {
     private static func severity(of event: AlertEvent, engine: RuleEngine?) -> String? {
         switch event {
         case .raised(let raised): raised.severity.rawValue
-        case .cleared(let cleared): engine?.rules.rule(named: cleared.alert)?.severity.rawValue
+        // Its raise's severity; events stored before clears carried it fall back to the rule's.
+        case .cleared(let cleared): cleared.severity?.rawValue ?? engine?.rules.rule(named: cleared.alert)?.severity.rawValue
         }
     }
 

@@ -5,16 +5,23 @@ public struct AlertCleared: Sendable, Hashable {
     public var raisedId: String
     public var alert: String
     public var device: String
+    /// The severity of the raise this ends: a clear goes where its raise went (topic, receivers)
+    /// even when its rule has been removed or changed since. Nil only in events stored before
+    /// clears carried it.
+    public var severity: Severity?
     /// The same sub-expression as `AlertRaised.value`, evaluated when clearing.
     public var value: Double?
     public var at: Int64
     public var raisedAt: Int64
 
-    public init(id: String, raisedId: String, alert: String, device: String, value: Double?, at: Int64, raisedAt: Int64) {
+    public init(id: String, raisedId: String, alert: String, device: String, severity: Severity?, value: Double?,
+                at: Int64, raisedAt: Int64)
+    {
         self.id = id
         self.raisedId = raisedId
         self.alert = alert
         self.device = device
+        self.severity = severity
         self.value = value
         self.at = at
         self.raisedAt = raisedAt
@@ -29,6 +36,7 @@ public struct AlertCleared: Sendable, Hashable {
         writer.field("raisedId", raisedId)
         writer.field("alert", alert)
         writer.field("device", device)
+        if let severity { writer.field("severity", severity.rawValue) }
         writer.field("value", raw: value.map(ValueFormat.json) ?? "null")
         writer.field("at", EventTimestamp.format(at))
         writer.field("raisedAt", EventTimestamp.format(raisedAt))

@@ -100,7 +100,8 @@ public enum AlertEvent: Sendable, Hashable {
         case "AlertCleared":
             self = .cleared(AlertCleared(
                 id: try string("id"), raisedId: try string("raisedId"), alert: try string("alert"),
-                device: try string("device"), value: value, at: try time("at"), raisedAt: try time("raisedAt")))
+                device: try string("device"), severity: (object["severity"] as? String).flatMap(Severity.init(rawValue:)),
+                value: value, at: try time("at"), raisedAt: try time("raisedAt")))
         case let other:
             throw AlertEventDecodingError(message: "unknown event type '\(other)'")
         }

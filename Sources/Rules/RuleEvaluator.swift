@@ -250,7 +250,7 @@ struct RuleEvaluator {
         }
         let event = AlertCleared(
             id: idGenerator.next(at: time), raisedId: raised.id, alert: raised.alert, device: raised.device,
-            value: value.isFinite ? value : nil, at: time, raisedAt: raised.at)
+            severity: raised.severity, value: value.isFinite ? value : nil, at: time, raisedAt: raised.at)
         state.instances[k].state = .inactive
         state.details[k].raised = nil
         statistics.cleared += 1

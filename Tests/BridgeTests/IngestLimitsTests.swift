@@ -91,3 +91,32 @@ final class IngestLimitsTests: XCTestCase {
         XCTAssertTrue(try store.firingAlerts().isEmpty, "the kept device still clears its alert")
     }
 }
+
+/// Issue 10's first finding: a clear caused by removing its rule was stored with severity NULL
+/// (looked up in the new rule set) and would have been published on `alerts/unknown/...`.
+final class ClearSeverityTests: XCTestCase {
+    func testClearCarriesTheSeverityOfItsRaiseWhenItsRuleIsRemoved() throws {
+        let directory = try TemporaryDirectory(prefix: "clear-severity")
+        defer { directory.remove() }
+        let store = try TelemetryStore(path: directory.file("clear.sqlite"))
+        let catalog = try DeviceCatalog.load(directory: BridgeProcess.devicesDirectory)
+        let schema = RuleSchema(catalog: catalog)
+        let rules = try RuleSet.parse(files: [("hot.yaml", """
+            rules:
+              - alert: HotNow
+                devices: climate-sensor
+                when: temperature > 30
+                severity: critical
+            """)], schema: schema)
+        let now: Int64 = 1_795_428_900_000
+        let pipeline = try IngestPipeline(catalog: catalog, maxPayloadBytes: 1024, store: store, rules: RuleEngine(rules: rules),
+                                          clock: { now })
+        try pipeline.ingest([InboundMessage(topic: "greenhouse/north/d1/climate",
+                                            payload: Array(#"{"ts":\#(now),"temp":35,"hum":40}"#.utf8), receivedAt: now)])
+        _ = try pipeline.reload(RuleSet.empty(schema: schema))
+        let events = try store.alerts(filter: AlertFilter())
+        XCTAssertEqual(events.map(\.type), [.raised, .cleared])
+        XCTAssertEqual(events.map(\.severity), ["critical", "critical"])
+        XCTAssertTrue(events[1].event.contains(#""severity":"critical""#), events[1].event)
+    }
+}

@@ -94,10 +94,10 @@ class BrowserTestCase: XCTestCase {
                 value: event.value, event: event.json)
         }
         let clearedEvent = AlertCleared(
-            id: "clear-a", raisedId: "raise-a", alert: Self.alert, device: "gh-01", value: 21,
+            id: "clear-a", raisedId: "raise-a", alert: Self.alert, device: "gh-01", severity: .critical, value: 21,
             at: at(Self.clearedClear), raisedAt: at(Self.clearedRaise))
         let cleared = AlertRecord(
-            id: "clear-a", type: .cleared, alert: Self.alert, device: "gh-01", at: at(Self.clearedClear), raisedID: "raise-a",
+            id: "clear-a", type: .cleared, alert: Self.alert, device: "gh-01", severity: "critical", at: at(Self.clearedClear), raisedID: "raise-a",
             value: 21, event: clearedEvent.json)
         _ = try store.write(IngestBatch(
             devices: [

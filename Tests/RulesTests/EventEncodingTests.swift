@@ -19,12 +19,19 @@ final class EventEncodingTests: XCTestCase {
     }
 
     func testClearedJSONHasTheDesignFieldOrder() {
-        let cleared = AlertCleared(id: "c", raisedId: "r", alert: "GreenhouseTooHot", device: "gh-07", value: 27.4,
-                                   at: 1_795_429_440_123, raisedAt: 1_795_428_900_000)
+        let cleared = AlertCleared(id: "c", raisedId: "r", alert: "GreenhouseTooHot", device: "gh-07", severity: .critical,
+                                   value: 27.4, at: 1_795_429_440_123, raisedAt: 1_795_428_900_000)
         XCTAssertEqual(cleared.json, """
             {"type":"AlertCleared","schema":1,"id":"c","raisedId":"r","alert":"GreenhouseTooHot","device":"gh-07",\
-            "value":27.4,"at":"2026-11-23T10:24:00.123Z","raisedAt":"2026-11-23T10:15:00Z"}
+            "severity":"critical","value":27.4,"at":"2026-11-23T10:24:00.123Z","raisedAt":"2026-11-23T10:15:00Z"}
             """)
+    }
+
+    func testAClearStoredBeforeClearsCarriedASeverityStillDecodes() throws {
+        let old = #"{"type":"AlertCleared","schema":1,"id":"c","raisedId":"r","alert":"A","device":"d","value":1,"at":"2026-11-23T10:15:00Z","raisedAt":"2026-11-23T10:15:00Z"}"#
+        guard case .cleared(let cleared) = try AlertEvent(json: old) else { return XCTFail("not a clear") }
+        XCTAssertNil(cleared.severity)
+        XCTAssertFalse(cleared.json.contains("severity"))
     }
 
     func testEventsRoundTripThroughJSON() throws {
@@ -33,7 +40,7 @@ final class EventEncodingTests: XCTestCase {
         withExtras.value = nil
         withExtras.cause.topic = nil
         for event in [AlertEvent.raised(raised), .raised(withExtras),
-                      .cleared(AlertCleared(id: "c", raisedId: "r", alert: "A", device: "d", value: 35, at: -1, raisedAt: 0))] {
+                      .cleared(AlertCleared(id: "c", raisedId: "r", alert: "A", device: "d", severity: .warning, value: 35, at: -1, raisedAt: 0))] {
             XCTAssertEqual(try AlertEvent(json: event.json), event)
         }
         XCTAssertTrue(withExtras.json.hasSuffix(#""cause":{"at":"2026-11-23T10:15:00Z"},"annotations":{"runbook":"line \"1\"\nline 2"}}"#))
