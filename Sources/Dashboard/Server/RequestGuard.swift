@@ -95,11 +95,13 @@ struct RequestGuard<Context: RequestContext>: RouterMiddleware {
 
     static func authorized(_ header: String?, by authentication: HTTPAuthentication) -> Bool {
         guard let header else { return false }
-        if let token = authentication.bearerToken, header.hasPrefix("Bearer ") {
-            return constantTimeEqual(Array(header.utf8.dropFirst(7)), Array(token.utf8))
+        // The scheme is case-insensitive (RFC 9110 §11.1).
+        let scheme = header.prefix { $0 != " " }.lowercased()
+        let credentials = header.drop { $0 != " " }.drop { $0 == " " }
+        if let token = authentication.bearerToken, scheme == "bearer" {
+            return constantTimeEqual(Array(credentials.utf8), Array(token.utf8))
         }
-        if let basic = authentication.basic, header.hasPrefix("Basic "),
-           let decoded = Data(base64Encoded: String(header.dropFirst(6))) {
+        if let basic = authentication.basic, scheme == "basic", let decoded = Data(base64Encoded: String(credentials)) {
             return constantTimeEqual(Array(decoded), Array("\(basic.username):\(basic.password)".utf8))
         }
         return false
