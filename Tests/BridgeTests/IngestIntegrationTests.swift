@@ -104,4 +104,30 @@ final class IngestIntegrationTests: XCTestCase {
         XCTAssertEqual(readings.map(\.value), (0..<200).map(Double.init), "all kept, in order")
         XCTAssertEqual(Set(readings.map(\.timestamp)).count, 200)
     }
+
+    /// Issue 9: 1,100 header-less connections once made the broker reconnect fail with "Too many
+    /// open files" and left /healthz unanswered. Now, with the HTTP side at its connection limit,
+    /// the broker restarts, the bridge reconnects and stores what follows, and /healthz answers.
+    func testTheBrokerReconnectWorksWhileTheHTTPSideIsSaturated() throws {
+        let port = FreePort.next()
+        bridge = try BridgeProcess.run(broker: broker.url, database: database, directory: directory,
+                                       extra: ["--http", "127.0.0.1:\(port)", "--http-max-connections", "8"])
+        let idle = try (0..<20).map { _ in try TCPConnection(port: port) }
+        XCTAssertEqual(try TCPConnection.request(port: port, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1").status, 200)
+        let connections = { self.bridge?.child.standardError.components(separatedBy: "connected to MQTT broker").count ?? 0 }
+        let before = connections()
+        try broker.stop()
+        try broker.start()
+        XCTAssertTrue(waitUntil(timeout: .seconds(30)) { connections() > before }, "the bridge reconnected")
+        // Published until one is stored: the resubscription follows the connection log line.
+        let store = try TelemetryStore(path: database)
+        XCTAssertTrue(try waitUntil(timeout: .seconds(30), interval: .milliseconds(200)) {
+            try self.publish("home/kitchen/th-1/co2", .text("612"))
+            return try store.readingCount() >= 1
+        }, "readings are stored after the broker restart")
+        XCTAssertTrue(waitUntil(timeout: .seconds(10)) {
+            (try? TCPConnection.request(port: port, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1").status) == 200
+        })
+        XCTAssertEqual(idle.count, 20)
+    }
 }
