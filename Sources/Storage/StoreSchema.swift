@@ -119,6 +119,17 @@ enum StoreSchema {
                     FROM rollups_1m GROUP BY series_id, hour;
                 """)
         }
+        // The alert log as an outbox: how far each sink (MQTT, Alertmanager, a webhook) has
+        // confirmed delivery, as the `alerts` rowid (log order) of the last event it confirmed.
+        migrator.registerMigration("v4-alert-deliveries") { db in
+            try db.execute(sql: """
+                CREATE TABLE alert_deliveries (
+                    sink TEXT PRIMARY KEY NOT NULL,
+                    delivered INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }()
 }
