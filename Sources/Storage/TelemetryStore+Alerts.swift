@@ -2,7 +2,7 @@ import Telemetry
 import GRDB
 
 extension TelemetryStore {
-    private static let alertColumns = "id, type, alert, device, severity, at, raised_id, value, event"
+    static let alertColumns = "id, type, alert, device, severity, at, raised_id, value, event"
 
     /// The firing set at `?1`: raised events (by `alerts_at`) anti-joined to their clears (by
     /// `alerts_raised_id`), so it costs one index range plus one seek per raised event.
@@ -83,17 +83,23 @@ extension TelemetryStore {
     private func decodeAlerts(_ statement: RawStatement) throws -> [AlertRecord] {
         var result: [AlertRecord] = []
         while try statement.step() {
-            let id = statement.string(0)
-            let typeText = statement.string(1)
-            guard let type = AlertRecord.Kind(rawValue: typeText) else {
-                statement.reset()
-                throw StorageError.corrupt(path: path, message: "alert event '\(id)' has unknown type '\(typeText)'")
-            }
-            result.append(AlertRecord(
-                id: id, type: type, alert: statement.string(2), device: statement.string(3),
-                severity: statement.optionalString(4), at: statement.int64(5), raisedID: statement.optionalString(6),
-                value: statement.optionalDouble(7), event: statement.string(8)))
+            result.append(try decodeAlert(statement, from: 0))
         }
         return result
+    }
+
+    /// The alert of the current row, whose ``alertColumns`` start at column `first`.
+    func decodeAlert(_ statement: RawStatement, from first: CInt) throws -> AlertRecord {
+        let id = statement.string(first)
+        let typeText = statement.string(first + 1)
+        guard let type = AlertRecord.Kind(rawValue: typeText) else {
+            statement.reset()
+            throw StorageError.corrupt(path: path, message: "alert event '\(id)' has unknown type '\(typeText)'")
+        }
+        return AlertRecord(
+            id: id, type: type, alert: statement.string(first + 2), device: statement.string(first + 3),
+            severity: statement.optionalString(first + 4), at: statement.int64(first + 5),
+            raisedID: statement.optionalString(first + 6), value: statement.optionalDouble(first + 7),
+            event: statement.string(first + 8))
     }
 }

@@ -43,22 +43,13 @@ extension TelemetryStore {
     public func alertEvents(after sequence: Int64, limit: Int) throws(StorageError) -> [LoggedAlertEvent] {
         try read { db in
             let statement = try RawStatement(db, sql: """
-                SELECT rowid, id, type, alert, device, severity, at, raised_id, value, event FROM alerts
-                WHERE rowid > ? ORDER BY rowid LIMIT ?
+                SELECT rowid, \(Self.alertColumns) FROM alerts WHERE rowid > ? ORDER BY rowid LIMIT ?
                 """)
             try statement.bind(1, sequence)
             try statement.bind(2, Int64(max(0, limit)))
             var events: [LoggedAlertEvent] = []
             while try statement.step() {
-                let id = statement.string(1)
-                guard let type = AlertRecord.Kind(rawValue: statement.string(2)) else {
-                    statement.reset()
-                    throw StorageError.corrupt(path: path, message: "alert event '\(id)' has unknown type")
-                }
-                events.append(LoggedAlertEvent(sequence: statement.int64(0), record: AlertRecord(
-                    id: id, type: type, alert: statement.string(3), device: statement.string(4),
-                    severity: statement.optionalString(5), at: statement.int64(6), raisedID: statement.optionalString(7),
-                    value: statement.optionalDouble(8), event: statement.string(9))))
+                events.append(LoggedAlertEvent(sequence: statement.int64(0), record: try decodeAlert(statement, from: 1)))
             }
             return events
         }
