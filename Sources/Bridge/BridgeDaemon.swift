@@ -143,7 +143,7 @@ public final class BridgeDaemon: Sendable {
                 delay = min(delay * 2, .seconds(30))
             }
         }
-        let timers = [startSummaryTimer(), startRuleTicker(), startRetention(), startMemoryTrim()].compactMap { $0 }
+        let timers = [startSummaryTimer(), startRuleTicker(), startRetention(), startReleaseTimer()].compactMap { $0 }
         watcher?.start(interval: configuration.rulesWatchInterval)
         let signal = signals.wait()
         logger.info("stopping", metadata: ["signal": "\(signal)"])
@@ -196,7 +196,7 @@ public final class BridgeDaemon: Sendable {
 
     /// Once a minute releases what is held for devices silent beyond the retention, and hands
     /// freed heap memory back to the system (see ``HeapTrim``).
-    private func startMemoryTrim() -> (any DispatchSourceTimer)? {
+    private func startReleaseTimer() -> (any DispatchSourceTimer)? {
         let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "telemetry-bridge.release", qos: .utility))
         let interval = IngestPipeline.releaseInterval
         timer.schedule(deadline: .now() + .seconds(interval), repeating: .seconds(interval))

@@ -6,14 +6,8 @@ extension BridgeConfiguration {
     static func resolveHTTP(_ config: inout BridgeConfiguration, reader: inout SettingReader) throws(ConfigurationError) {
         config.httpMaxConnections = try reader.integer("http-max-connections", in: 1...1_000_000) ?? config.httpMaxConnections
         config.httpMaxStreams = try reader.integer("http-max-streams", in: 0...100_000) ?? config.httpMaxStreams
-        if let idle = try reader.duration("http-idle-timeout") {
-            guard idle >= 100 else { throw reader.invalid("http-idle-timeout", expected: "a duration of at least 100ms, such as 30s") }
-            config.httpIdleTimeout = idle
-        }
-        if let timeout = try reader.duration("http-request-timeout") {
-            guard timeout >= 100 else { throw reader.invalid("http-request-timeout", expected: "a duration of at least 100ms, such as 30s") }
-            config.httpRequestTimeout = timeout
-        }
+        config.httpIdleTimeout = try reader.duration("http-idle-timeout", atLeast: 100) ?? config.httpIdleTimeout
+        config.httpRequestTimeout = try reader.duration("http-request-timeout", atLeast: 100) ?? config.httpRequestTimeout
         if let tokenFile = try reader.existingFile("http-token-file") {
             config.httpToken = try reader.secret(from: tokenFile, setting: "http-token-file")
         }

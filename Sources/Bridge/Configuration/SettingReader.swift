@@ -46,6 +46,15 @@ struct SettingReader {
         return milliseconds
     }
 
+    /// A duration of at least `minimum` ms (timeouts, where 0 would mean "at once").
+    mutating func duration(_ name: String, atLeast minimum: Int64) throws(ConfigurationError) -> Int64? {
+        guard let value = try duration(name) else { return nil }
+        guard value >= minimum else {
+            throw invalid(name, expected: "a duration of at least \(DurationParser.format(milliseconds: minimum)), such as 30s")
+        }
+        return value
+    }
+
     /// A retention period (`30d`, `52w`); `forever` or absent keeps everything.
     mutating func retention(_ name: String) throws(ConfigurationError) -> Int64? {
         guard let text = try string(name), text != "forever" else { return nil }
