@@ -102,12 +102,8 @@ public final class IngestPipeline: Sendable {
         batch.readings.reserveCapacity(messages.count * 2)
         var decoded = messages.map(decoder.decode)
         let outcome = try state.withLock { (state: inout State) throws(StorageError) -> WriteOutcome in
-            if let maxDevices = limits.maxDevices {
-                admit(&decoded, messages: messages, limit: maxDevices, state: &state)
-            } else if limits.tracksDevices {
-                for index in decoded.indices {
-                    if let device = decoded[index].device { state.activeDevices[device.id] = messages[index].receivedAt }
-                }
+            if limits.tracksDevices {
+                admit(&decoded, messages: messages, limit: limits.maxDevices ?? .max, state: &state)
             }
             var seenDevices: [String: Int] = [:]
             for result in decoded {
@@ -210,8 +206,8 @@ public final class IngestPipeline: Sendable {
         state.withLock { $0.engine?.rules }
     }
 
-    /// Turns messages of devices beyond the limit into `device_limit` dead letters; admits new
-    /// devices while there is room. Logs the first refusal of the process.
+    /// Records when each device was seen; turns messages of new devices beyond `limit` into
+    /// `device_limit` dead letters. Logs the first refusal of the process.
     private func admit(_ decoded: inout [DecodedMessage], messages: [InboundMessage], limit: Int, state: inout State) {
         for index in decoded.indices {
             guard let device = decoded[index].device else { continue }
@@ -234,20 +230,19 @@ public final class IngestPipeline: Sendable {
     /// limit, the store's cache of them, rule state (see `RuleEngine.releaseDevices`), receive
     /// stamps and units.
     private func release(silentBefore cutoff: Int64, state: inout State) {
-        let before = state.activeDevices.count
         let silent = Set(state.activeDevices.lazy.filter { $0.value < cutoff }.map(\.key))
-        state.activeDevices = state.activeDevices.filter { $0.value >= cutoff }
+        for device in silent { state.activeDevices[device] = nil }
         store.releaseCachedDevices(silent.union(state.inactiveAtStart))
         state.inactiveAtStart = []
         let releasedRules = state.engine?.releaseDevices(lastReadingBefore: cutoff) ?? 0
         state.lastReceiveStamp = state.lastReceiveStamp.filter { $0.value >= cutoff }
-        if before != state.activeDevices.count {
-            state.unitsSent = state.unitsSent.filter { state.activeDevices[$0] != nil }
+        if !silent.isEmpty {
+            state.unitsSent.subtract(silent)
             state.deviceLimitReported = false
         }
-        if before != state.activeDevices.count || releasedRules > 0 {
+        if !silent.isEmpty || releasedRules > 0 {
             logger.info("released silent devices", metadata: [
-                "devices": "\(before - state.activeDevices.count)", "ruleStates": "\(releasedRules)",
+                "devices": "\(silent.count)", "ruleStates": "\(releasedRules)",
             ])
         }
     }
