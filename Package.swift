@@ -8,6 +8,8 @@ let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metri
 let prometheus: Target.Dependency = .product(name: "Prometheus", package: "swift-prometheus")
 let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
 let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
+let httpClient: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 
 let package = Package(
     name: "telemetry-bridge",
@@ -26,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // libmosquitto, the system C client library.
@@ -42,8 +46,12 @@ let package = Package(
         .target(name: "Rules", dependencies: ["Telemetry", yams]),
         // The SQLite event log (GRDB): schema, migrations, batched writer, queries.
         .target(name: "Storage", dependencies: ["Telemetry", grdb]),
+        // Alert delivery from the alert log (the outbox): per-sink dispatchers, webhooks, Alertmanager.
+        .target(name: "Delivery", dependencies: ["Telemetry", "Rules", "Storage", logging, metrics, httpClient, crypto, nioPosix,
+                                                 .product(name: "NIOCore", package: "swift-nio"),
+                                                 .product(name: "NIOHTTP1", package: "swift-nio")]),
         // The daemon pipeline: configuration, ingest, rules and alerts, simulator, lifecycle.
-        .target(name: "Bridge", dependencies: ["MQTT", "Telemetry", "Storage", "Rules", logging, yams, metrics]),
+        .target(name: "Bridge", dependencies: ["MQTT", "Telemetry", "Storage", "Rules", "Delivery", logging, yams, metrics]),
         // The dashboard: pages, JSON API, live events and /metrics over the event log (Hummingbird 2).
         .target(name: "Dashboard", dependencies: ["Bridge", "Storage", "Telemetry", "Rules", logging, metrics, prometheus, hummingbird, nioPosix,
                                             .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -63,14 +71,16 @@ let package = Package(
                           path: "Benchmarks/DashboardBenchmark"),
 
         // Shared helpers for tests that run real processes (mosquitto, the daemon).
-        .target(name: "TestSupport", dependencies: ["Telemetry"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Telemetry", nioPosix, .product(name: "NIOCore", package: "swift-nio"),
+                                                    .product(name: "NIOHTTP1", package: "swift-nio")], path: "Tests/TestSupport"),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "TestSupport"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Telemetry", "TestSupport"]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Telemetry", grdb]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Bridge", "Storage", "Telemetry", "Rules", "TestSupport", metrics, prometheus, nioPosix,
                                                           .product(name: "HummingbirdTesting", package: "hummingbird")]),
-        .testTarget(name: "BridgeTests", dependencies: ["Bridge", "Storage", "Telemetry", "MQTT", "Rules", "TestSupport", grdb, metrics, prometheus]),
+        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Storage", "Rules", "Telemetry", "TestSupport", crypto]),
+        .testTarget(name: "BridgeTests", dependencies: ["Bridge", "Delivery", "Storage", "Telemetry", "MQTT", "Rules", "TestSupport", grdb, metrics, prometheus]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import Delivery
 import Dispatch
 import Foundation
 import Logging
@@ -9,7 +10,8 @@ import Telemetry
 
 /// The `run` command: subscribes to what the device catalog implies, decodes every message,
 /// runs the rules, commits readings, dead letters and alert events in batches, acknowledges
-/// QoS 1 messages only after their batch is committed, and publishes alert events.
+/// QoS 1 messages only after their batch is committed, and delivers alert events from the alert
+/// log to every sink (MQTT, Alertmanagers, webhooks), each at its own pace.
 public final class BridgeDaemon: Sendable {
     public let configuration: BridgeConfiguration
     private let logger: Logger
@@ -18,7 +20,10 @@ public final class BridgeDaemon: Sendable {
     public let store: TelemetryStore
     private let checkpointer: BackgroundCheckpointer
     private let pipeline: IngestPipeline
-    private let publisher: AlertPublisher
+    private let mqttSink: MQTTAlertSink
+    /// One per sink, MQTT first.
+    private let dispatchers: [DeliveryDispatcher]
+    private let poster: HTTPPoster?
     private let watcher: RuleFilesWatcher?
     private let mqttConfiguration: MQTTConfiguration
     private let metrics: BridgeMetrics?
@@ -76,18 +81,40 @@ public final class BridgeDaemon: Sendable {
                 throw .storage(error)
             }
         }
-        let publisher = AlertPublisher(
-            topics: AlertTopics(events: configuration.alertTopic, active: configuration.activeAlertTopic), logger: logger)
+        let mqttSink = MQTTAlertSink(
+            topics: AlertTopics(events: configuration.alertTopic, active: configuration.activeAlertTopic), store: store, logger: logger)
+        let poster = configuration.alertmanagers.isEmpty && configuration.webhooks.isEmpty
+            ? nil : HTTPPoster(timeout: configuration.deliveryTimeout)
+        let store = self.store
+        var sinks: [any AlertSink] = [mqttSink]
+        if let poster {
+            sinks += configuration.alertmanagers.map {
+                AlertmanagerSink(target: $0, poster: poster, store: store, externalURL: configuration.externalURL,
+                                 resendInterval: configuration.alertmanagerResendInterval)
+            } as [any AlertSink]
+            sinks += configuration.webhooks.map { WebhookSink(target: $0, poster: poster, clock: WallClock.milliseconds) } as [any AlertSink]
+        }
+        let dispatchers = sinks.map {
+            DeliveryDispatcher(sink: $0, store: store, logger: logger, metrics: metrics?.delivery)
+        }
+        let observer: CommitObserver = { batch in
+            commitObserver?(batch)
+            if !batch.alerts.isEmpty {
+                for dispatcher in dispatchers { dispatcher.wake() }
+            }
+        }
         let pipeline: IngestPipeline
         do {
             pipeline = try IngestPipeline(catalog: catalog, maxPayloadBytes: configuration.maxPayload, store: store,
-                                          rules: engine, publisher: publisher, logger: logger,
+                                          rules: engine, logger: logger,
                                           backlogBatchSize: configuration.batchSize, metrics: metrics,
-                                          commitObserver: commitObserver, limits: IngestLimits(configuration))
+                                          commitObserver: observer, limits: IngestLimits(configuration))
         } catch {
             throw .storage(error)
         }
-        self.publisher = publisher
+        self.mqttSink = mqttSink
+        self.dispatchers = dispatchers
+        self.poster = poster
         self.pipeline = pipeline
         watcher = rulesDirectory.map { RuleFilesWatcher(directory: $0, schema: schema, pipeline: pipeline, logger: logger) }
         do {
@@ -105,10 +132,20 @@ public final class BridgeDaemon: Sendable {
     /// Broker connection and writer state, for `/healthz`.
     public func health() -> BridgeHealth {
         let lastCommitAt = counters.lastCommitAt.load(ordering: .relaxed)
+        let now = WallClock.milliseconds()
         return BridgeHealth(
             brokerConnected: connection.withLock { $0 }?.status.connected ?? false,
             lastCommitFailed: counters.lastCommitFailed.load(ordering: .relaxed),
-            lastCommitAt: lastCommitAt > 0 ? lastCommitAt : nil)
+            lastCommitAt: lastCommitAt > 0 ? lastCommitAt : nil,
+            sinks: deliveryStatus().map { status in
+                BridgeHealth.Sink(name: status.sink, degraded: status.isDegraded(now: now, threshold: configuration.deliveryDegradedAfter),
+                                  failingSince: status.failingSince, lastFailure: status.lastFailure)
+            })
+    }
+
+    /// Each alert sink's delivery in this process (the stored cursors: `store.deliveryStates()`).
+    public func deliveryStatus() -> [DeliveryStatus] {
+        dispatchers.map(\.status)
     }
 
     /// Brings the gauges that are read, not pushed, up to date: broker connection, reconnects and
@@ -118,6 +155,10 @@ public final class BridgeDaemon: Sendable {
         let status = connection.withLock { $0 }?.status
         metrics.recordConnection(connected: status?.connected ?? false, reconnects: status?.reconnects ?? 0)
         metrics.recordQueueDepth(counters.pending.load(ordering: .relaxed))
+        let now = WallClock.milliseconds()
+        if let states = try? store.deliveryStates() {
+            for state in states { metrics.delivery.record(state, now: now) }
+        }
     }
 
     /// Connects, ingests until SIGINT/SIGTERM, then shuts down cleanly.
@@ -129,6 +170,7 @@ public final class BridgeDaemon: Sendable {
     ///   dashboard's HTTP server), also when the signal came while the broker was unreachable.
     public func run(whenStopping: () -> Void = {}) throws(BridgeError) {
         let signals = SignalWaiter()
+        try startDelivery()
         var delay = Duration.milliseconds(500)
         while true {
             do {
@@ -138,6 +180,7 @@ public final class BridgeDaemon: Sendable {
                 logger.warning("broker unreachable; retrying", metadata: ["error": "\(error)", "retryIn": "\(delay)"])
                 if signals.wait(timeout: delay) != nil {
                     whenStopping()
+                    stop()
                     return
                 }
                 delay = min(delay * 2, .seconds(30))
@@ -153,6 +196,22 @@ public final class BridgeDaemon: Sendable {
         stop()
     }
 
+    /// Starts delivering the alert log to every sink (MQTT waits for ``start()``'s connection).
+    /// Idempotent; ``run(whenStopping:)`` calls it first.
+    public func startDelivery() throws(BridgeError) {
+        for dispatcher in dispatchers {
+            do {
+                try dispatcher.start()
+            } catch {
+                throw .storage(error)
+            }
+        }
+        let sinks = dispatchers.dropFirst().map(\.sink.name)
+        if !sinks.isEmpty {
+            logger.info("delivering alert events", metadata: ["sinks": "\(sinks.joined(separator: " "))"])
+        }
+    }
+
     /// Connects and subscribes; messages flow from then on.
     public func start() throws(BridgeError) {
         let subscriptions = catalog.subscriptions.map { MQTTSubscription(filter: $0, qos: configuration.qos) }
@@ -163,9 +222,9 @@ public final class BridgeDaemon: Sendable {
         let pipeline = self.pipeline
         let logger = self.logger
         let client = MQTTClient(configuration: mqttConfiguration, logger: logger)
-        publisher.attach(client)
+        let mqttSink = self.mqttSink
         do {
-            try client.connect(subscriptions: subscriptions) { batch in
+            try client.connect(subscriptions: subscriptions, connectionObserver: { mqttSink.connectionChanged(connected: $0) }) { batch in
                 let messages = batch.messages.map {
                     InboundMessage(topic: $0.topic, payload: $0.payload, receivedAt: $0.receivedAt)
                 }
@@ -179,17 +238,21 @@ public final class BridgeDaemon: Sendable {
                 }
             }
         } catch {
-            publisher.attach(nil)
             throw .mqtt(error)
         }
         connection.withLock { $0 = client }
+        mqttSink.attach(client)
         logger.info("ready", metadata: ["clientID": "\(mqttConfiguration.clientID)"])
     }
 
-    /// Stops reading, commits and acknowledges the batch in hand, disconnects, logs the totals.
+    /// Stops reading, commits and acknowledges the batch in hand, stops delivery (what is not
+    /// confirmed yet is delivered after the restart), disconnects, logs the totals.
     public func stop() {
+        for dispatcher in dispatchers { dispatcher.requestStop() }
         connection.withLock { $0 }?.disconnect()
-        publisher.attach(nil)
+        mqttSink.attach(nil)
+        for dispatcher in dispatchers { dispatcher.stop() }
+        poster?.shutdown()
         checkpointer.stop()
         logSummary(final: true, elapsed: 0, previous: nil)
     }

@@ -9,10 +9,10 @@ import Telemetry
 /// them in one transaction. It runs synchronously on the MQTT loop thread: when `ingest`
 /// returns, everything in the batch is in SQLite and the client may acknowledge the messages.
 ///
-/// Rule evaluation, the commit and the publishing of alert events happen under one lock, shared
-/// with the wall-clock `tick` and rule `reload`, so alert events are stored and published in the
-/// order the engine produced them (a retained "active" topic can never be left stale by a
-/// reordered raise and clear).
+/// Rule evaluation and the commit happen under one lock, shared with the wall-clock `tick` and
+/// rule `reload`, so alert events are stored in the order the engine produced them. The alert log
+/// is the outbox: sinks deliver from it in that order (see `DeliveryDispatcher`), told of new
+/// events through the commit observer.
 public final class IngestPipeline: Sendable {
     private struct State {
         var engine: RuleEngine?
@@ -35,7 +35,6 @@ public final class IngestPipeline: Sendable {
     private let catalog: DeviceCatalog
     private let decoder: MessageDecoder
     private let store: TelemetryStore
-    private let publisher: AlertPublisher?
     private let logger: Logger
     /// Device types whose payloads carry no event time: their readings are stamped on receipt.
     private let receiveTimeTypes: Set<String>
@@ -52,14 +51,13 @@ public final class IngestPipeline: Sendable {
 
     /// - Parameters:
     ///   - rules: the engine to run, already warmed up (see `AlertWarmUp`); nil turns alerting off.
-    ///   - publisher: where alert events go after they are committed.
     ///   - metrics: instruments updated once per commit; nil costs nothing.
-    ///   - commitObserver: told about every commit after its alert events are published (see ``CommitObserver``).
+    ///   - commitObserver: told about every commit (see ``CommitObserver``), alert dispatchers among others.
     ///   - limits: bounds on devices and event times (the devices seen within the retention are
     ///     read from the store).
     ///   - clock: wall-clock milliseconds since the epoch, injected so tests control time.
     public init(catalog: DeviceCatalog, maxPayloadBytes: Int, store: TelemetryStore, rules: RuleEngine? = nil,
-                publisher: AlertPublisher? = nil, logger: Logger = Logger(label: "telemetry-bridge.pipeline"),
+                logger: Logger = Logger(label: "telemetry-bridge.pipeline"),
                 counters: IngestCounters = IngestCounters(), backlogBatchSize: Int = 1000,
                 metrics: BridgeMetrics? = nil, commitObserver: CommitObserver? = nil, limits: IngestLimits = .none,
                 clock: @escaping @Sendable () -> Int64 = WallClock.milliseconds) throws(StorageError)
@@ -72,7 +70,6 @@ public final class IngestPipeline: Sendable {
         self.decoder = MessageDecoder(catalog: catalog, maxPayloadBytes: maxPayloadBytes,
                                       maxTimestampAge: limits.maxTimestampAge, maxTimestampAhead: limits.maxTimestampAhead)
         self.store = store
-        self.publisher = publisher
         self.logger = logger
         self.counters = counters
         self.clock = clock
@@ -137,7 +134,6 @@ public final class IngestPipeline: Sendable {
             batch.alerts = records(for: events, engine: state.engine)
             let outcome = try commit(batch, state: &state)
             state.unitsSent.formUnion(newDevices)
-            publish(events, engine: state.engine)
             counters.messages.add(messages.count, ordering: .relaxed)
             counters.readings.add(outcome.insertedReadings, ordering: .relaxed)
             counters.duplicates.add(outcome.duplicateReadings, ordering: .relaxed)
@@ -165,14 +161,13 @@ public final class IngestPipeline: Sendable {
             var batch = IngestBatch(observedAt: now)
             batch.alerts = records(for: events, engine: state.engine)
             _ = try commit(batch, state: &state)
-            publish(events, engine: state.engine)
             committed(batch)
             return events
         }
     }
 
     /// Swaps in a new rule set; unchanged rules keep their state. Alerts of removed or changed
-    /// rules are cleared, and those events committed and published.
+    /// rules are cleared, and those events committed.
     public func reload(_ rules: RuleSet) throws(StorageError) -> RuleReloadSummary {
         try state.withLock { (state: inout State) throws(StorageError) -> RuleReloadSummary in
             var engine = state.engine ?? RuleEngine(rules: .empty(schema: rules.schema))
@@ -182,7 +177,6 @@ public final class IngestPipeline: Sendable {
                 var batch = IngestBatch(observedAt: clock())
                 batch.alerts = records(for: summary.events, engine: state.engine)
                 _ = try commit(batch, state: &state)
-                publish(summary.events, engine: state.engine)
                 committed(batch)
             }
             return summary
@@ -276,7 +270,7 @@ public final class IngestPipeline: Sendable {
         }
     }
 
-    /// Hands a stored and published batch to the observer.
+    /// Hands a stored batch to the observer.
     private func committed(_ batch: IngestBatch) {
         commitObserver?(CommittedBatch(readings: batch.readings, alerts: batch.alerts, deadLetters: batch.deadLetters))
     }
@@ -297,10 +291,6 @@ public final class IngestPipeline: Sendable {
 
     private func records(for events: [AlertEvent], engine: RuleEngine?) -> [AlertRecord] {
         events.map { AlertRecord($0, severity: Self.severity(of: $0, engine: engine)) }
-    }
-
-    private func publish(_ events: [AlertEvent], engine: RuleEngine?) {
-        publisher?.publish(events) { Self.severity(of: $0, engine: engine) ?? "unknown" }
     }
 
     private static func severity(of event: AlertEvent, engine: RuleEngine?) -> String? {

@@ -94,7 +94,7 @@ public struct DashboardApplication: Sendable {
         router.get("/healthz") { _, _ in
             let report = await health()
             return JSONResponse.encode(
-                APIResponses.Health(status: report.healthy ? "ok" : "unhealthy", checks: report.checks),
+                APIResponses.Health(status: report.status, checks: report.checks),
                 status: report.healthy ? .ok : .serviceUnavailable)
         }
         if let metrics {

@@ -2,7 +2,8 @@ import Bridge
 import Telemetry
 
 extension DashboardHealth {
-    /// `/healthz` of `run`: broker connection, writer state and the age of the last commit.
+    /// `/healthz` of `run`: broker connection, writer state, the age of the last commit and each
+    /// alert sink (`delivery:<sink>`).
     /// An old last commit alone is not unhealthy: a quiet fleet sends nothing.
     public init(_ bridge: BridgeHealth, now: Int64) {
         var checks = [
@@ -15,6 +16,15 @@ extension DashboardHealth {
         } else {
             checks["lastCommitAt"] = "never"
         }
-        self.init(healthy: bridge.healthy, checks: checks)
+        for sink in bridge.sinks {
+            if let since = sink.failingSince {
+                let seconds = Double(max(0, now - since)) / 1000
+                checks["delivery:\(sink.name)"] = (sink.degraded ? "degraded: " : "") + "failing for \(seconds) s"
+                    + (sink.lastFailure.map { ": \($0)" } ?? "")
+            } else {
+                checks["delivery:\(sink.name)"] = "ok"
+            }
+        }
+        self.init(healthy: bridge.healthy, degraded: bridge.degraded, checks: checks)
     }
 }

@@ -250,8 +250,10 @@ extension ClientCore {
         let config = configuration
         condition.lock()
         shared.connected = true
+        shared.connections += 1
         if loopReady { shared.reconnects += 1 }
         condition.unlock()
+        loopConnectionObserver?(true)
         logger.info("connected to MQTT broker", metadata: [
             "broker": "\(config.host):\(config.port)", "sessionPresent": "\(connack.sessionPresent)",
         ])
@@ -303,9 +305,11 @@ extension ClientCore {
             }
         }
         condition.lock()
+        let wasConnected = shared.connected
         shared.connected = false
         shared.pending = shared.pending.filter { !$0.value.qos0 }  // discarded with the out queue
         condition.unlock()
+        if wasConnected { loopConnectionObserver?(false) }
 
         if !loopReady {
             if case .connectionLost(let reason) = error {

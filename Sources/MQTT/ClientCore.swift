@@ -43,6 +43,7 @@ final class ClientCore: @unchecked Sendable {
         var publishSequence: UInt64 = 0
         var waiters = 0
         var reconnects = 0
+        var connections = 0
         var messagesReceived = 0
         var lastError: MQTTError?
     }
@@ -66,6 +67,7 @@ final class ClientCore: @unchecked Sendable {
     var loopHandle: OpaquePointer?
     var loopWake: WakeSignal?
     var loopHandler: (@Sendable (MQTTBatch) throws -> Void)?
+    var loopConnectionObserver: (@Sendable (Bool) -> Void)?
     var loopSubscriptions: [MQTTSubscription] = []
     var loopLink: Link = .down(retryAt: .now)
     var loopEverConnected = false
@@ -90,7 +92,8 @@ final class ClientCore: @unchecked Sendable {
 
     // MARK: Lifecycle
 
-    func start(subscriptions: [MQTTSubscription], handler: @escaping @Sendable (MQTTBatch) throws -> Void) throws(MQTTError) {
+    func start(subscriptions: [MQTTSubscription], connectionObserver: (@Sendable (Bool) -> Void)?,
+               handler: @escaping @Sendable (MQTTBatch) throws -> Void) throws(MQTTError) {
         try configuration.validate()
         for subscription in subscriptions {
             try TopicValidator.validateTopicFilter(subscription.filter)
@@ -127,6 +130,7 @@ final class ClientCore: @unchecked Sendable {
         loopHandle = handle
         loopWake = wake
         loopHandler = handler
+        loopConnectionObserver = connectionObserver
         loopSubscriptions = subscriptions
         condition.lock()
         shared.handle = handle
@@ -205,7 +209,8 @@ final class ClientCore: @unchecked Sendable {
 
     // MARK: Publishing
 
-    func publish(topic: String, payload: [UInt8], qos: Int, retain: Bool, waitForCapacity: Bool = true) throws(MQTTError) {
+    func publish(topic: String, payload: [UInt8], qos: Int, retain: Bool, properties: MQTTPublishProperties? = nil,
+                 waitForCapacity: Bool = true) throws(MQTTError) {
         try TopicValidator.validateTopicName(topic)
         guard (0...2).contains(qos) else {
             throw .invalidConfiguration("QoS must be 0, 1 or 2 (got \(qos))")
@@ -225,7 +230,7 @@ final class ClientCore: @unchecked Sendable {
         }
         let needsWake: Bool
         do {
-            try enqueueLocked(topic: topic, payload: payload, qos: qos, retain: retain)
+            try enqueueLocked(topic: topic, payload: payload, qos: qos, retain: retain, properties: properties)
             needsWake = !onLoopThread && !shared.wakePending
             if needsWake { shared.wakePending = true }
         } catch {
@@ -239,7 +244,8 @@ final class ClientCore: @unchecked Sendable {
     }
 
     /// Queues one publish; the caller holds `condition`.
-    private func enqueueLocked(topic: String, payload: [UInt8], qos: Int, retain: Bool) throws(MQTTError) {
+    private func enqueueLocked(topic: String, payload: [UInt8], qos: Int, retain: Bool,
+                               properties: MQTTPublishProperties?) throws(MQTTError) {
         guard shared.acceptingPublishes, let handle = shared.handle else {
             throw .closed
         }
@@ -247,8 +253,17 @@ final class ClientCore: @unchecked Sendable {
             throw .notConnected
         }
         var mid: Int32 = 0
-        let rc = payload.withUnsafeBytes { bytes in
-            mosquitto_publish(handle, &mid, topic, Int32(bytes.count), bytes.baseAddress, Int32(qos), retain)
+        let rc: Int32
+        if let properties, !properties.isEmpty, configuration.protocolVersion == .v5 {
+            rc = try properties.withPropertyList { list in
+                payload.withUnsafeBytes { bytes in
+                    mosquitto_publish_v5(handle, &mid, topic, Int32(bytes.count), bytes.baseAddress, Int32(qos), retain, list)
+                }
+            }
+        } else {
+            rc = payload.withUnsafeBytes { bytes in
+                mosquitto_publish(handle, &mid, topic, Int32(bytes.count), bytes.baseAddress, Int32(qos), retain)
+            }
         }
         // For QoS 1/2 "no connection" still means queued: libmosquitto resends after reconnecting.
         guard rc == MOSQ_ERR_SUCCESS.rawValue || (rc == MOSQ_ERR_NO_CONN.rawValue && qos > 0) else {
@@ -298,6 +313,7 @@ final class ClientCore: @unchecked Sendable {
         return MQTTClientStatus(
             connected: shared.connected,
             reconnects: shared.reconnects,
+            connections: shared.connections,
             messagesReceived: shared.messagesReceived,
             pendingPublishes: shared.pending.count,
             lastError: shared.lastError

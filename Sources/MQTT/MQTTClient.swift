@@ -29,14 +29,18 @@ public final class MQTTClient: Sendable {
     /// - Throws: `.badCredentials`/`.notAuthorized` when refused, `.connectionFailed` when the
     ///   broker cannot be reached, `.tls` for certificate problems, `.subscriptionRefused`,
     ///   `.timeout`. After the first successful connect, losses are retried with backoff.
+    /// - Parameter connectionObserver: told on the network thread of every accepted connection
+    ///   (`true`, after the CONNACK, before the subscriptions are confirmed) and every loss
+    ///   (`false`); it must not block.
     /// - Parameter handler: called on the network thread with each batch. It may call `publish`
     ///   (never blocks there) but not `flush`. Throwing means "not handled": nothing is acknowledged.
     ///   QoS 2 subscriptions are not covered (libmosquitto completes them before the handler), use QoS 1.
     public func connect(
         subscriptions: [MQTTSubscription],
+        connectionObserver: (@Sendable (Bool) -> Void)? = nil,
         handler: @escaping @Sendable (MQTTBatch) throws -> Void
     ) throws(MQTTError) {
-        try core.start(subscriptions: subscriptions, handler: handler)
+        try core.start(subscriptions: subscriptions, connectionObserver: connectionObserver, handler: handler)
     }
 
     /// Queues a message; safe from any thread, including the handler.
@@ -44,8 +48,9 @@ public final class MQTTClient: Sendable {
     /// Outside the handler it blocks while `maxOutstandingPublishes` publishes are not completed
     /// (backpressure). QoS 1/2 publishes made while the connection is down are kept and sent after
     /// the reconnect; QoS 0 ones throw `.notConnected`.
-    public func publish(topic: String, payload: [UInt8], qos: Int = 1, retain: Bool = false) throws(MQTTError) {
-        try core.publish(topic: topic, payload: payload, qos: qos, retain: retain)
+    public func publish(topic: String, payload: [UInt8], qos: Int = 1, retain: Bool = false,
+                        properties: MQTTPublishProperties? = nil) throws(MQTTError) {
+        try core.publish(topic: topic, payload: payload, qos: qos, retain: retain, properties: properties)
     }
 
     /// Queues a message without ever waiting for publish capacity, from any thread.

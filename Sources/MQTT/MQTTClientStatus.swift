@@ -4,6 +4,9 @@ public struct MQTTClientStatus: Sendable {
     public var connected: Bool
     /// Successful reconnections since `connect`.
     public var reconnects: Int
+    /// Connections accepted since `connect` (the first one included): it changes on every
+    /// reconnect, so state that must be re-established per connection can tell when to.
+    public var connections: Int
     /// Messages handed to the handler.
     public var messagesReceived: Int
     /// Publishes queued but not completed yet.

@@ -29,7 +29,7 @@ struct BatchWriter {
         try updateUnits(batch.units, state: &state)
         try insertReadings(batch, state: &state)
         try insertDeadLetters(batch.deadLetters)
-        try insertAlerts(batch.alerts)
+        try insertAlerts(batch.alerts, loggedAt: batch.observedAt)
         return outcome
     }
 
@@ -280,13 +280,13 @@ struct BatchWriter {
 
     // MARK: - Alerts
 
-    private mutating func insertAlerts(_ alerts: [AlertRecord]) throws {
+    private mutating func insertAlerts(_ alerts: [AlertRecord], loggedAt: Int64) throws {
         guard !alerts.isEmpty else { return }
         // Only the id conflict is ignored (not `INSERT OR IGNORE`, which would also drop rows
         // failing NOT NULL or CHECK constraints without a word).
         let insert = try RawStatement(db, sql: """
-            INSERT INTO alerts(id, type, alert, device, severity, at, raised_id, value, event)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
+            INSERT INTO alerts(id, type, alert, device, severity, at, raised_id, value, event, logged_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
             """)
         for record in alerts {
             try insert.bind(1, record.id)
@@ -298,6 +298,7 @@ struct BatchWriter {
             try insert.bind(7, record.raisedID)
             try insert.bind(8, record.value.flatMap { $0.isNaN ? nil : $0 })
             try insert.bind(9, record.event)
+            try insert.bind(10, loggedAt)
             outcome.alerts += try insert.execute()
         }
     }

@@ -130,6 +130,26 @@ enum StoreSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        // What a sink refused for good (a webhook's 4xx): its dead letters, with the response, so
+        // delivery goes on past them and an operator can see why. `logged_at` is the wall-clock
+        // time an event was committed (NULL for events stored before): a sink's lag in seconds.
+        // A failing sink's first failure time and last error, for `alerts deliveries`.
+        migrator.registerMigration("v5-delivery-refusals") { db in
+            try db.execute(sql: """
+                CREATE TABLE alert_delivery_refusals (
+                    sink TEXT NOT NULL,
+                    sequence INTEGER NOT NULL,
+                    event_id TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    response TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    PRIMARY KEY(sink, sequence)
+                ) WITHOUT ROWID;
+                ALTER TABLE alerts ADD COLUMN logged_at INTEGER;
+                ALTER TABLE alert_deliveries ADD COLUMN failing_since INTEGER;
+                ALTER TABLE alert_deliveries ADD COLUMN last_error TEXT;
+                """)
+        }
         return migrator
     }()
 }

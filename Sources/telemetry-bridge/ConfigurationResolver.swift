@@ -10,7 +10,8 @@ enum ConfigurationResolver {
         let filePath = explicitFile ?? (FileManager.default.fileExists(atPath: "bridge.yaml") ? "bridge.yaml" : nil)
         do {
             let file = try filePath.map {
-                try ConfigurationValues.loadFile(path: $0, knownSettings: BridgeConfiguration.settingNames)
+                try ConfigurationValues.loadFile(path: $0, knownSettings: BridgeConfiguration.settingNames,
+                                              listSettings: BridgeConfiguration.listSettingNames)
             } ?? [:]
             let values = ConfigurationValues(flags: flags, environment: environment, file: file)
             return try BridgeConfiguration.resolve(values, environment: environment)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Bridge
 import Foundation
 import Storage
+import Telemetry
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -327,7 +327,8 @@ private struct Settings {
         let path = explicitFile ?? (FileManager.default.fileExists(atPath: "bridge.yaml") ? "bridge.yaml" : nil)
         do {
             let file = try path.map {
-                try ConfigurationValues.loadFile(path: $0, knownSettings: BridgeConfiguration.settingNames)
+                try ConfigurationValues.loadFile(path: $0, knownSettings: BridgeConfiguration.settingNames,
+                                              listSettings: BridgeConfiguration.listSettingNames)
             } ?? [:]
             values = ConfigurationValues(flags: flags.compactMapValues { $0 }, environment: environment, file: file)
         } catch let error as ConfigurationError {

@@ -3,6 +3,7 @@ import Bridge
 import Dashboard
 import Metrics
 import Prometheus
+import Telemetry
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -71,6 +72,8 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var httpOptions: HTTPOptions
 
+    @OptionGroup var deliveryOptions: DeliveryOptions
+
     func run() throws {
         var flags: [String: String] = [:]
         flags["db"] = db
@@ -92,7 +95,8 @@ struct RunCommand: ParsableCommand {
         flags["max-timestamp-age"] = maxTimestampAge
         flags["max-timestamp-ahead"] = maxTimestampAhead
         flags["device-state-retention"] = deviceStateRetention
-        let configuration = try broker.resolve(extraFlags: flags.merging(httpOptions.flags) { _, http in http })
+        let configuration = try broker.resolve(extraFlags: flags.merging(httpOptions.flags) { _, http in http }
+            .merging(deliveryOptions.flags) { _, delivery in delivery })
         let logger = LogSetup.bootstrap(level: configuration.logLevel)
         guard let address = configuration.http else {
             do {

@@ -25,7 +25,8 @@ final class ConfigurationPrecedenceTests: XCTestCase {
         throws -> BridgeConfiguration
     {
         let fileValues = try file.map {
-            try ConfigurationValues.loadFile(path: $0, knownSettings: BridgeConfiguration.settingNames)
+            try ConfigurationValues.loadFile(path: $0, knownSettings: BridgeConfiguration.settingNames,
+                                              listSettings: BridgeConfiguration.listSettingNames)
         } ?? [:]
         return try BridgeConfiguration.resolve(
             ConfigurationValues(flags: flags, environment: environment, file: fileValues), environment: environment)

@@ -9,6 +9,7 @@ import TestSupport
 import XCTest
 
 @testable import Dashboard
+import Telemetry
 
 /// `/metrics` and `/healthz` over a real daemon: a real mosquitto, known good and bad messages
 /// published with `mosquitto_pub`, the text format read strictly, counters compared with what

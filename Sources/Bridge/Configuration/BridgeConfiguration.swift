@@ -1,3 +1,4 @@
+import Delivery
 import Foundation
 
 /// Everything `telemetry-bridge run` needs, resolved from flags, environment, file and defaults.
@@ -66,6 +67,19 @@ public struct BridgeConfiguration: Sendable {
     public var maxTimestampAhead: Int64? = 86_400_000
     /// Per-device state (rules, last-seen) of a device silent this long is released; nil: kept.
     public var deviceStateRetention: Int64? = 7 * 86_400_000
+    /// Alertmanagers alert events are sent to (`alertmanager`, repeatable).
+    public var alertmanagers: [AlertmanagerTarget] = []
+    /// Webhooks alert events are POSTed to (`webhook`, repeatable; `webhooks:` in the file).
+    public var webhooks: [WebhookTarget] = []
+    /// The dashboard's URL as users reach it, for links in alerts (`generatorURL`); by default
+    /// from `http` (a wildcard address becomes the host name).
+    public var externalURL: String?
+    /// Milliseconds between re-sends of the firing alerts to Alertmanager.
+    public var alertmanagerResendInterval: Int64 = 60_000
+    /// Milliseconds an HTTP delivery (webhook, Alertmanager) may take.
+    public var deliveryTimeout: Int64 = 10_000
+    /// A sink failing this long makes `/healthz` report it (degraded, still 200).
+    public var deliveryDegradedAfter: Int64 = 300_000
 
     public init() {}
 
@@ -86,7 +100,12 @@ public struct BridgeConfiguration: Sendable {
         "durability", "log-level", "summary-interval", "http", "http-max-connections", "http-max-streams",
         "http-idle-timeout", "http-request-timeout", "http-token-file", "http-username", "http-password-file", "http-allow-origin",
         "max-devices", "max-timestamp-age", "max-timestamp-ahead", "device-state-retention",
+        "alertmanager", "webhook", "webhook-secret-file", "external-url", "alertmanager-resend-interval",
+        "delivery-timeout", "delivery-degraded-after",
     ]
+
+    /// Settings the configuration file may give as a list (see ``ConfigurationItem``).
+    public static let listSettingNames: Set<String> = ["alertmanager", "webhooks"]
 
     /// Resolves the configuration, reading `password-file` or `TELEMETRY_BRIDGE_PASSWORD` for the password.
     public static func resolve(_ values: ConfigurationValues, environment: [String: String]) throws(ConfigurationError)
@@ -133,6 +152,7 @@ public struct BridgeConfiguration: Sendable {
         }
         try resolveHTTP(&config, reader: &reader)
         try resolveLimits(&config, reader: &reader)
+        try resolveDelivery(&config, reader: &reader)
         if let passwordFile = try reader.existingFile("password-file") {
             do {
                 config.password = try String(contentsOfFile: passwordFile, encoding: .utf8)

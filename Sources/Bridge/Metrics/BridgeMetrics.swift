@@ -1,3 +1,4 @@
+import Delivery
 import Metrics
 import Storage
 import Synchronization
@@ -63,9 +64,12 @@ public final class BridgeMetrics: Sendable {
     private let connected: Gauge
     private let lastCommit: Gauge
     private let labelled = Mutex(Labelled())
+    /// The alert sinks' instruments, through the same factory.
+    public let delivery: DeliveryMetrics
 
     public init(factory: any MetricsFactory) {
         self.factory = factory
+        delivery = DeliveryMetrics(factory: factory)
         messages = Counter(label: Name.messagesReceived, factory: factory)
         readings = Counter(label: Name.readingsStored, factory: factory)
         duplicates = Counter(label: Name.duplicateReadings, factory: factory)

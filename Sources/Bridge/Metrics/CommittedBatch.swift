@@ -5,7 +5,7 @@ import Telemetry
 public struct CommittedBatch: Sendable {
     /// The batch's readings, duplicates of stored ones included, in arrival order.
     public var readings: [Reading]
-    /// Alert events in the order the engine produced them, as stored and published.
+    /// Alert events in the order the engine produced them, as stored.
     public var alerts: [AlertRecord]
     public var deadLetters: [DeadLetter]
 
@@ -16,7 +16,7 @@ public struct CommittedBatch: Sendable {
     }
 }
 
-/// Called by ``IngestPipeline`` after every commit and the publishing of its alert events, in commit
+/// Called by ``IngestPipeline`` after every commit, in commit
 /// order, on the ingest thread and under the pipeline's lock: it must return at once (hand the batch
 /// off, never wait on a consumer). Absent, ingest pays nothing.
 public typealias CommitObserver = @Sendable (CommittedBatch) -> Void

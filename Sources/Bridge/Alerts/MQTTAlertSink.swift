@@ -1,0 +1,139 @@
+import Delivery
+import Logging
+import MQTT
+import Storage
+import Synchronization
+
+/// Publishes the alert log on MQTT (QoS 1): each event on its event topic, and the firing set as
+/// retained messages on the active topics, so a subscriber that connects late sees what fires now.
+///
+/// Events count as delivered when the broker acknowledged them (PUBACK): the dispatcher's cursor
+/// moves only then. On every (re)connect the retained active topics are first brought in line with
+/// the log (every (alert, device) pair's newest event up to what was published: its raise, or an
+/// empty retained message after its clear), so a broker that lost its retained state, or missed a
+/// clear while the bridge was down, says exactly what the log says. Each event carries its `id`
+/// as MQTT 5 correlation data.
+public final class MQTTAlertSink: AlertSink {
+    public let topics: AlertTopics
+    private let store: TelemetryStore
+    private let logger: Logger
+    /// How long to wait for the broker's acknowledgements of one round.
+    private let acknowledgementTimeout: Duration
+
+    private struct State {
+        var client: MQTTClient?
+        /// The client and connection the retained topics were last reconciled on.
+        var reconciled: (client: ObjectIdentifier, connection: Int)?
+        /// The newest event handed to `client` (queued in libmosquitto until acknowledged; it resends
+        /// it after a reconnect, so it is not published again).
+        var publishedThrough: Int64 = 0
+        var wake: (@Sendable () -> Void)?
+    }
+
+    private let state = Mutex(State())
+
+    public init(topics: AlertTopics, store: TelemetryStore, logger: Logger, acknowledgementTimeout: Duration = .seconds(10)) {
+        self.topics = topics
+        self.store = store
+        self.logger = logger
+        self.acknowledgementTimeout = acknowledgementTimeout
+    }
+
+    public var name: String { "mqtt" }
+
+    /// The client to publish through (nil: none; events wait in the log).
+    public func attach(_ client: MQTTClient?) {
+        let wake = state.withLock { state in
+            if state.client !== client {
+                state.client = client
+                state.reconciled = nil
+                state.publishedThrough = 0
+            }
+            return state.wake
+        }
+        wake?()
+    }
+
+    public func attach(wake: @escaping @Sendable () -> Void) {
+        state.withLock { $0.wake = wake }
+    }
+
+    /// The client reconnected (or lost the connection): a round starts to reconcile.
+    public func connectionChanged(connected: Bool) {
+        if connected { state.withLock { $0.wake }?() }
+    }
+
+    public func prepare(cursor: Int64, now: Int64) throws(DeliveryFailure) {
+        let (client, connection) = try connectedClient()
+        let (needed, through) = state.withLock { state in
+            (state.reconciled.map { $0.client != ObjectIdentifier(client) || $0.connection != connection } ?? true,
+             max(cursor, state.publishedThrough))
+        }
+        guard needed else { return }
+        let latest: [LoggedAlertEvent]
+        do {
+            latest = try store.latestAlertEvents(through: through)
+        } catch {
+            throw DeliveryFailure("cannot read the alert log: \(error)")
+        }
+        var firing = 0
+        do {
+            for event in latest {
+                let raised = event.record.type == .raised
+                if raised { firing += 1 }
+                try client.publish(topic: topics.activeTopic(alert: event.record.alert, device: event.record.device),
+                                   payload: raised ? Array(event.record.event.utf8) : [], qos: 1, retain: true,
+                                   properties: raised ? Self.properties(of: event) : nil)
+            }
+            try client.flush(timeout: acknowledgementTimeout)
+        } catch {
+            throw DeliveryFailure("reconciling the retained active alerts: \(error)")
+        }
+        state.withLock { $0.reconciled = (ObjectIdentifier(client), connection) }
+        logger.info("retained active alerts reconciled with the alert log", metadata: [
+            "firing": "\(firing)", "cleared": "\(latest.count - firing)", "through": "\(through)",
+        ])
+    }
+
+    public func deliver(_ events: [LoggedAlertEvent]) -> DeliveryOutcome {
+        let client: MQTTClient
+        do {
+            client = try connectedClient().client
+        } catch {
+            return .failed(error)
+        }
+        let publishedThrough = state.withLock { $0.publishedThrough }
+        do {
+            for event in events where event.sequence > publishedThrough {
+                let record = event.record
+                let json = Array(record.event.utf8)
+                let properties = Self.properties(of: event)
+                try client.publish(topic: topics.eventTopic(severity: record.severity ?? "unknown", alert: record.alert, device: record.device),
+                                   payload: json, qos: 1, retain: false, properties: properties)
+                try client.publish(topic: topics.activeTopic(alert: record.alert, device: record.device),
+                                   payload: record.type == .raised ? json : [], qos: 1, retain: true,
+                                   properties: record.type == .raised ? properties : nil)
+                state.withLock { $0.publishedThrough = max($0.publishedThrough, event.sequence) }
+            }
+            try client.flush(timeout: acknowledgementTimeout)
+        } catch {
+            return .failed(DeliveryFailure("broker: \(error)"))
+        }
+        return .delivered(events)
+    }
+
+    private func connectedClient() throws(DeliveryFailure) -> (client: MQTTClient, connection: Int) {
+        guard let client = state.withLock({ $0.client }) else {
+            throw DeliveryFailure("not connected to the broker")
+        }
+        let status = client.status
+        guard status.connected else {
+            throw DeliveryFailure("not connected to the broker" + (status.lastError.map { " (\($0))" } ?? ""))
+        }
+        return (client, status.connections)
+    }
+
+    private static func properties(of event: LoggedAlertEvent) -> MQTTPublishProperties {
+        MQTTPublishProperties(correlationData: Array(event.record.id.utf8), contentType: "application/json")
+    }
+}

@@ -1,0 +1,193 @@
+import Foundation
+import Rules
+import Storage
+import Synchronization
+import Telemetry
+
+/// Sends alert events to Alertmanager's `POST /api/v2/alerts`, as Prometheus does: a raise is an
+/// alert with `startsAt` and an `endsAt` a few resend intervals ahead, a clear the same labels with
+/// `endsAt` at the clear, and the alerts firing at the cursor are re-sent every
+/// ``resendInterval`` so Alertmanager does not resolve them on its own. Alertmanager then gives
+/// routing, grouping, inhibition, silences and its notifiers.
+///
+/// Labels: the raise's `labels` (device labels overlaid with the rule's), then `alertname`,
+/// `device`, `device_type` and `severity`; names Alertmanager would refuse are rewritten to
+/// `[a-zA-Z_][a-zA-Z0-9_]*`. Annotations: `message`, `value` when known, the rule's annotations.
+public final class AlertmanagerSink: AlertSink {
+    public let target: AlertmanagerTarget
+    private let poster: HTTPPoster
+    private let store: TelemetryStore
+    /// The dashboard's URL, for `generatorURL` (`<externalURL>/devices/<device>`).
+    private let externalURL: String?
+    /// Milliseconds between re-sends of the firing alerts.
+    public let resendInterval: Int64
+    private let lastResend = Mutex<Int64?>(nil)
+
+    public init(target: AlertmanagerTarget, poster: HTTPPoster, store: TelemetryStore, externalURL: String?,
+                resendInterval: Int64 = 60_000) {
+        self.target = target
+        self.poster = poster
+        self.store = store
+        self.externalURL = externalURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        self.resendInterval = max(1000, resendInterval)
+    }
+
+    public var name: String { target.name }
+
+    /// How long a sent firing alert stays firing in Alertmanager without a re-send.
+    var validity: Int64 { resendInterval &* 4 }
+
+    public func prepare(cursor: Int64, now: Int64) throws(DeliveryFailure) {
+        let due = lastResend.withLock { last in last.map { now &- $0 >= resendInterval } ?? true }
+        guard due else { return }
+        let firing: [LoggedAlertEvent]
+        do {
+            firing = try store.latestAlertEvents(through: cursor).filter { $0.record.type == .raised }
+        } catch {
+            throw DeliveryFailure("cannot read the firing alerts: \(error)")
+        }
+        for chunk in stride(from: 0, to: firing.count, by: 500) {
+            let alerts = firing[chunk..<min(chunk + 500, firing.count)].compactMap { try? alert(for: $0.record, now: now) }
+            guard !alerts.isEmpty else { continue }
+            let response = try poster.post(target.alertsEndpoint, body: Self.array(alerts), headers: [])
+            guard (200..<300).contains(response.status) else {
+                throw DeliveryFailure("HTTP \(response.status) re-sending the firing alerts: \(response.body.prefix(200))")
+            }
+        }
+        lastResend.withLock { $0 = now }
+    }
+
+    public func deliver(_ events: [LoggedAlertEvent]) -> DeliveryOutcome {
+        let now = WallClock.milliseconds()
+        var bodies: [(event: LoggedAlertEvent, alert: String)] = []
+        var outcome = DeliveryOutcome(confirmedThrough: nil)
+        for event in events {
+            do {
+                bodies.append((event, try alert(for: event.record, now: now)))
+            } catch {
+                outcome.refusals.append(DeliveryRefusal(sequence: event.sequence, eventID: event.record.id,
+                                                        reason: "not sendable", response: error.message, at: now))
+            }
+        }
+        // One request for the round; if Alertmanager refuses it, one per event to find the culprit.
+        let all = Self.array(bodies.map(\.alert))
+        let response: HTTPPoster.Response
+        do {
+            response = bodies.isEmpty ? HTTPPoster.Response(status: 200, body: "") :
+                try poster.post(target.alertsEndpoint, body: all, headers: [])
+        } catch {
+            return .failed(error)
+        }
+        switch response.status {
+        case 200..<300:
+            outcome.confirmedThrough = events.last?.sequence
+            return outcome
+        case 400..<500 where response.status != 408 && response.status != 429:
+            return deliverOneByOne(bodies, refused: outcome.refusals, lastSequence: events.last?.sequence)
+        default:
+            return .failed(DeliveryFailure("HTTP \(response.status) from \(HTTPPoster.redacted(target.url)): \(response.body.prefix(200))"))
+        }
+    }
+
+    private func deliverOneByOne(_ bodies: [(event: LoggedAlertEvent, alert: String)], refused: [DeliveryRefusal],
+                                 lastSequence: Int64?) -> DeliveryOutcome {
+        var outcome = DeliveryOutcome(confirmedThrough: nil, refusals: refused)
+        for (event, alert) in bodies {
+            let response: HTTPPoster.Response
+            do {
+                response = try poster.post(target.alertsEndpoint, body: Self.array([alert]), headers: [])
+            } catch {
+                outcome.failure = error
+                return outcome
+            }
+            switch response.status {
+            case 200..<300:
+                break
+            case 400..<500 where response.status != 408 && response.status != 429:
+                outcome.refusals.append(DeliveryRefusal(sequence: event.sequence, eventID: event.record.id,
+                                                        reason: "HTTP \(response.status)", response: response.body,
+                                                        at: WallClock.milliseconds()))
+            default:
+                outcome.failure = DeliveryFailure("HTTP \(response.status) from \(HTTPPoster.redacted(target.url))")
+                return outcome
+            }
+            outcome.confirmedThrough = event.sequence
+        }
+        outcome.confirmedThrough = lastSequence
+        return outcome
+    }
+
+    /// One alert of the API's `postableAlerts`, as JSON.
+    func alert(for record: AlertRecord, now: Int64) throws(DeliveryFailure) -> String {
+        let raise: AlertRaised
+        let endsAt: Int64
+        switch record.type {
+        case .raised:
+            raise = try Self.raised(record.event, id: record.id)
+            endsAt = max(now, record.at) &+ validity
+        case .cleared:
+            guard let raisedID = record.raisedID else { throw DeliveryFailure("a clear without the id of its raise") }
+            let stored: AlertRecord?
+            do {
+                stored = try store.alertEvent(id: raisedID)
+            } catch {
+                throw DeliveryFailure("cannot read the raise \(raisedID): \(error)")
+            }
+            guard let stored else { throw DeliveryFailure("its raise \(raisedID) is no longer in the alert log") }
+            raise = try Self.raised(stored.event, id: raisedID)
+            endsAt = max(record.at, raise.at)
+        }
+        var labels: [String: String] = [:]
+        for (name, value) in raise.labels { labels[Self.labelName(name)] = value }
+        labels["alertname"] = raise.alert
+        labels["device"] = raise.device
+        labels["device_type"] = raise.deviceType
+        labels["severity"] = raise.severity.rawValue
+        var annotations: [String: String] = [:]
+        for (name, value) in raise.annotations { annotations[Self.labelName(name)] = value }
+        annotations["message"] = raise.message
+        if let value = raise.value, value.isFinite { annotations["value"] = "\(value)" }
+        var text = "{\"labels\":" + Self.object(labels) + ",\"annotations\":" + Self.object(annotations)
+        text += ",\"startsAt\":" + JSONWriter.string(ISO8601Timestamp.string(raise.at, fraction: .whenNonZero))
+        text += ",\"endsAt\":" + JSONWriter.string(ISO8601Timestamp.string(endsAt, fraction: .whenNonZero))
+        if let externalURL {
+            let device = raise.device.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? raise.device
+            text += ",\"generatorURL\":" + JSONWriter.string(externalURL + "/devices/" + device)
+        }
+        return text + "}"
+    }
+
+    private static func raised(_ json: String, id: String) throws(DeliveryFailure) -> AlertRaised {
+        do {
+            guard case .raised(let raised) = try AlertEvent(json: json) else {
+                throw DeliveryFailure("event \(id) is not an AlertRaised")
+            }
+            return raised
+        } catch let error as DeliveryFailure {
+            throw error
+        } catch {
+            throw DeliveryFailure("event \(id) cannot be read: \(error)")
+        }
+    }
+
+    /// A Prometheus label name: `[a-zA-Z_][a-zA-Z0-9_]*`, other characters as `_`.
+    static func labelName(_ name: String) -> String {
+        var result = ""
+        for (index, scalar) in name.unicodeScalars.enumerated() {
+            let letter = ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || scalar == "_"
+            let digit = ("0"..."9").contains(scalar)
+            if index == 0 && digit { result += "_" }
+            result.unicodeScalars.append(letter || digit ? scalar : "_")
+        }
+        return result.isEmpty ? "_" : result
+    }
+
+    private static func object(_ fields: [String: String]) -> String {
+        "{" + fields.sorted { $0.key < $1.key }.map { JSONWriter.string($0.key) + ":" + JSONWriter.string($0.value) }
+            .joined(separator: ",") + "}"
+    }
+
+    private static func array(_ alerts: [String]) -> [UInt8] {
+        Array(("[" + alerts.joined(separator: ",") + "]").utf8)
+    }
+}

@@ -1,0 +1,86 @@
+@testable import Delivery
+import Foundation
+import Logging
+import Storage
+import Telemetry
+import TestSupport
+import XCTest
+
+/// The Alertmanager sink against a real Alertmanager, whose webhook receiver is a test server.
+final class AlertmanagerSinkTests: XCTestCase {
+    func testAFiringAlertAppearsWithItsLabelsIsNotifiedAndIsResolvedByTheClear() throws {
+        try XCTSkipUnless(AlertmanagerServer.isInstalled, "prometheus-alertmanager is not installed (.ci/run installs it)")
+        let notifications = try HTTPReceiver()
+        let alertmanager = try AlertmanagerServer(webhookURL: notifications.url + "/notify")
+        let fixture = try DeliveryFixture()
+        let now = WallClock.milliseconds()
+        let raised = try fixture.raise(device: "greenhouse/1", at: now - 60_000, labels: ["room": "lab", "floor-level": "2"],
+                                       annotations: ["runbook": "https://wiki/hot"])
+        let poster = HTTPPoster(timeout: 5000)
+        defer { poster.shutdown() }
+        let sink = AlertmanagerSink(target: AlertmanagerTarget(url: try XCTUnwrap(URL(string: alertmanager.url))), poster: poster,
+                                    store: fixture.store, externalURL: "http://bridge.example:8080", resendInterval: 60_000)
+        var settings = DeliveryDispatcher.Settings()
+        settings.fromStart = true
+        settings.backoff = DeliveryBackoff(initial: 10, maximum: 100)
+        let delivery = DeliveryDispatcher(sink: sink, store: fixture.store, logger: Logger(label: "test"), settings: settings)
+        try delivery.start()
+        defer { delivery.stop() }
+
+        var active: [String: Any] = [:]
+        XCTAssertTrue(waitUntil(timeout: .seconds(20)) {
+            guard let alert = try? alertmanager.alerts().first else { return false }
+            active = alert
+            return true
+        }, alertmanager.log)
+        let labels = try XCTUnwrap(active["labels"] as? [String: String])
+        XCTAssertEqual(labels, ["alertname": "HotNow", "device": "greenhouse/1", "device_type": "climate", "severity": "critical",
+                                "room": "lab", "floor_level": "2"])
+        let annotations = try XCTUnwrap(active["annotations"] as? [String: String])
+        XCTAssertEqual(annotations["message"], "greenhouse/1 is hot")
+        XCTAssertEqual(annotations["runbook"], "https://wiki/hot")
+        XCTAssertEqual(active["generatorURL"] as? String, "http://bridge.example:8080/devices/greenhouse%2F1")
+        XCTAssertEqual((active["status"] as? [String: Any])?["state"] as? String, "active")
+        XCTAssertEqual((active["startsAt"] as? String).flatMap { TimestampParser.milliseconds(text: $0) }, raised.at)
+
+        // Alertmanager's own webhook notifier fires for it.
+        let firing = try notifications.waitForRequests(1).first
+        XCTAssertTrue(firing?.text.contains("\"status\":\"firing\"") == true, firing?.text ?? "")
+        XCTAssertTrue(firing?.text.contains("greenhouse/1") == true)
+
+        try fixture.clear(raised, at: now - 1000)
+        delivery.wake()
+        XCTAssertTrue(waitUntil(timeout: .seconds(20)) { (try? alertmanager.alerts().isEmpty) == true },
+                      "the clear resolves the alert: \((try? alertmanager.alerts()) ?? [])")
+        let resolved = try notifications.waitForRequests(2)[1]
+        XCTAssertTrue(resolved.text.contains("\"status\":\"resolved\""), resolved.text)
+    }
+
+    func testFiringAlertsAreResentAndLabelNamesAreMadeValid() throws {
+        XCTAssertEqual(AlertmanagerSink.labelName("floor-level"), "floor_level")
+        XCTAssertEqual(AlertmanagerSink.labelName("2nd"), "_2nd")
+        XCTAssertEqual(AlertmanagerSink.labelName(""), "_")
+        XCTAssertEqual(AlertmanagerSink.labelName("ünit"), "_nit")
+
+        let fixture = try DeliveryFixture()
+        let raised = try fixture.raise(at: 1_000)
+        let receiver = try HTTPReceiver()
+        let poster = HTTPPoster(timeout: 2000)
+        defer { poster.shutdown() }
+        let sink = AlertmanagerSink(target: AlertmanagerTarget(url: try XCTUnwrap(URL(string: receiver.url + "/am/"))), poster: poster,
+                                    store: fixture.store, externalURL: nil, resendInterval: 1000)
+        // Nothing confirmed yet: nothing firing to re-send.
+        try sink.prepare(cursor: 0, now: 10_000)
+        XCTAssertEqual(receiver.requests.count, 0)
+        try sink.prepare(cursor: 1, now: 10_500)
+        XCTAssertEqual(receiver.requests.count, 0, "not due yet")
+        try sink.prepare(cursor: 1, now: 11_000)
+        XCTAssertEqual(receiver.requests.count, 1)
+        let resent = try XCTUnwrap(receiver.requests.last)
+        XCTAssertEqual(resent.path, "/am/api/v2/alerts")
+        XCTAssertTrue(resent.text.contains("\"alertname\":\"HotNow\""), resent.text)
+        XCTAssertTrue(resent.text.contains("\"endsAt\":\"1970-01-01T00:00:15Z\""), "valid for four resend intervals: \(resent.text)")
+        XCTAssertFalse(resent.text.contains("generatorURL"))
+        _ = raised
+    }
+}
