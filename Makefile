@@ -2,8 +2,9 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 APT_PACKAGES := libmosquitto-dev mosquitto mosquitto-clients libsqlite3-dev pkg-config openssl
-# The dashboard's browser test loads the pages in a real headless chromium.
-TEST_APT_PACKAGES := $(APT_PACKAGES) chromium
+# The dashboard's browser test loads the pages in a real headless chromium; the alert delivery
+# tests send to a real Alertmanager.
+TEST_APT_PACKAGES := $(APT_PACKAGES) chromium prometheus-alertmanager
 RELEASE_BIN := .build/release/telemetry-bridge
 
 .PHONY: demo test fuzz deps build release bench bench-hostile bench-ingest bench-rules bench-latency bench-replay bench-dashboard screenshots clean

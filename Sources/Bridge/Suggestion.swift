@@ -1,15 +1,21 @@
 /// "Did you mean" suggestions for misspelt names (settings, keys).
 enum Suggestion {
-    /// The candidate closest to `word` by edit distance, when it is close enough to be a typo.
+    /// The candidate closest to `word` by edit distance, when it is close enough to be a typo;
+    /// otherwise the shortest candidate `word` (three letters or more) is the start of.
     static func nearest<S: Sequence>(to word: String, in candidates: S) -> String? where S.Element == String {
         var best: (name: String, distance: Int)?
+        var completion: String?
         for candidate in candidates {
+            if word.utf8.count >= 3, candidate.hasPrefix(word),
+               completion.map({ candidate.utf8.count < $0.utf8.count || (candidate.utf8.count == $0.utf8.count && candidate < $0) }) ?? true {
+                completion = candidate
+            }
             let distance = editDistance(Array(word.utf8), Array(candidate.utf8))
             if distance <= max(2, candidate.utf8.count / 3), distance < (best?.distance ?? Int.max) {
                 best = (candidate, distance)
             }
         }
-        return best?.name
+        return best?.name ?? completion
     }
 
     private static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {

@@ -1,0 +1,137 @@
+import Foundation
+import Storage
+import Telemetry
+import TestSupport
+import XCTest
+
+/// Alert events delivered from the alert log at least once, against the real daemon and a real
+/// mosquitto with persistence: what was committed while the broker was away reaches a persistent
+/// subscriber after both come back, and the broker's retained "active" topics end up equal to
+/// the log's firing set.
+final class AlertDeliveryIntegrationTests: XCTestCase {
+    private var broker: MosquittoBroker!
+    private var directory: TemporaryDirectory!
+    private var processes: [ChildProcess] = []
+    private var subscriptions: [MosquittoSubscription] = []
+    private let subscriberID = "persistent-alert-subscriber"
+
+    override func setUpWithError() throws {
+        broker = try MosquittoBroker()
+        directory = try TemporaryDirectory(prefix: "alert-delivery-test")
+        try FileManager.default.createDirectory(atPath: rulesDirectory, withIntermediateDirectories: true)
+        try writeRules(alert: "HotNow", when: "temperature > 30")
+    }
+
+    override func tearDownWithError() throws {
+        for subscription in subscriptions { subscription.stop() }
+        for process in processes { process.kill() }
+        try? broker.stop()
+        directory.remove()
+    }
+
+    private var database: String { directory.file("alerts.sqlite") }
+    private var rulesDirectory: String { directory.file("rules") }
+
+    private func writeRules(alert: String, when: String) throws {
+        try """
+            rules:
+              - alert: \(alert)
+                devices: climate-sensor
+                when: \(when)
+                severity: critical
+                message: "{{device}} at {{value}} °C"
+            """.write(toFile: rulesDirectory + "/rules.yaml", atomically: true, encoding: .utf8)
+    }
+
+    private func startBridge(name: String, extra: [String] = []) throws -> BridgeProcess {
+        let bridge = try BridgeProcess.run(broker: broker.url, database: database, directory: directory, name: name,
+                                           extra: ["--rules", rulesDirectory, "--rules-watch-interval", "0"] + extra)
+        processes.append(bridge.child)
+        return bridge
+    }
+
+    /// A QoS 1 subscriber with a persistent session (MQTT 5, session kept an hour): what is
+    /// published while it is away is queued by the broker and delivered when it comes back.
+    private func persistentSubscriber() throws -> MosquittoSubscription {
+        let subscription = try MosquittoSubscription(
+            broker.clientOptions(), topics: ["alerts/critical/#"], format: "%t %D %p",
+            extraArguments: ["-V", "5", "-c", "-i", subscriberID, "-x", "3600"])
+        subscriptions.append(subscription)
+        return subscription
+    }
+
+    /// The retained messages under `alerts/active/#` now, read deterministically: `--retained-only`
+    /// makes mosquitto_sub exit at the first live message, which we publish after it subscribed.
+    private func retainedActiveAlerts() throws -> [String] {
+        let reader = try MosquittoSubscription(broker.clientOptions(), topics: ["alerts/active/#"],
+                                               extraArguments: ["--retained-only"])
+        subscriptions.append(reader)
+        try MosquittoClients.publish(broker.clientOptions(), topic: "alerts/active/~marker", payload: .text("end"), qos: 1)
+        _ = try reader.child.waitUntilExit(timeout: .seconds(10))
+        return reader.lines.filter { !$0.hasPrefix("alerts/active/~marker") }
+    }
+
+    private func publishTemperature(_ value: Double, device: String = "gh-01") throws {
+        let now = WallClock.milliseconds()
+        try MosquittoClients.publish(broker.clientOptions(), topic: "greenhouse/north/\(device)/climate",
+                                     payload: .text(#"{"ts":\#(now),"temp":\#(value),"hum":50}"#), qos: 1)
+    }
+
+    func testAClearCommittedWhileTheBrokerWasDownReachesAPersistentSubscriberAndTheRetainedSetFollowsTheLog() throws {
+        var subscriber = try persistentSubscriber()
+        var bridge = try startBridge(name: "bridge-1")
+        try publishTemperature(35)
+        let raisedLine = try XCTUnwrap(subscriber.waitForLines(count: 1, timeout: .seconds(20)).first)
+        XCTAssertTrue(raisedLine.hasPrefix("alerts/critical/HotNow/gh-01 "), raisedLine)
+        let active = try retainedActiveAlerts()
+        XCTAssertEqual(active.count, 1)
+        XCTAssertTrue(active.first?.hasPrefix("alerts/active/HotNow/gh-01 {\"type\":\"AlertRaised\"") == true, "\(active)")
+
+        // The broker goes away; the rule is removed (the reload clears the alert); the bridge stops.
+        subscriber.stop()
+        try broker.stop()
+        try writeRules(alert: "Freezing", when: "temperature < -40")
+        bridge.child.send(signal: SIGHUP)
+        try waitForStore(database) { try $0.alerts(filter: AlertFilter(type: .cleared)).count == 1 }
+        bridge.child.terminate()
+        XCTAssertEqual(try bridge.child.waitUntilExit(timeout: .seconds(30)), 0, bridge.child.standardError)
+
+        // Both come back.
+        try broker.start()
+        subscriber = try persistentSubscriber()
+        bridge = try startBridge(name: "bridge-2")
+        let lines = try subscriber.waitForLines(count: 1, timeout: .seconds(30))
+        let store = try TelemetryStore(path: database)
+        let cleared = try XCTUnwrap(store.alerts(filter: AlertFilter(type: .cleared)).first)
+        XCTAssertEqual(cleared.severity, "critical", "a clear carries its raise's severity")
+        XCTAssertEqual(lines.last, "alerts/critical/HotNow/gh-01 \(cleared.id) \(cleared.event)",
+                       "delivered exactly as stored, on its raise's topic family, with its id as correlation data")
+        XCTAssertTrue(waitUntil(timeout: .seconds(20)) {
+            (try? store.deliveryStates().first { $0.sink == "mqtt" }?.pendingEvents) == 0
+        })
+        XCTAssertEqual(try retainedActiveAlerts(), [], "the log's firing set is empty, and so is the broker's retained set")
+        XCTAssertEqual(try store.firingAlerts(), [])
+        bridge.child.terminate()
+        XCTAssertEqual(try bridge.child.waitUntilExit(timeout: .seconds(30)), 0)
+    }
+
+    func testReconnectingRestoresRetainedActiveAlertsABrokerLost() throws {
+        // No persistence: a restarted broker has forgotten every retained message.
+        broker = try MosquittoBroker(options: .init(extraConfiguration: ["persistence false"]))
+        let bridge = try startBridge(name: "bridge")
+        try publishTemperature(35, device: "gh-01")
+        try publishTemperature(36, device: "gh-02")
+        try waitForStore(database) { try $0.firingAlerts().count == 2 }
+        XCTAssertTrue(waitUntil(timeout: .seconds(20)) { (try? self.retainedActiveAlerts().count) == 2 })
+
+        try broker.kill()
+        try broker.start()
+        XCTAssertTrue(waitUntil(timeout: .seconds(30)) { (try? self.retainedActiveAlerts().count) == 2 },
+                      "the bridge republished the firing set after reconnecting")
+        let retained = try retainedActiveAlerts().sorted()
+        let firing = try TelemetryStore(path: database).firingAlerts().sorted { $0.device < $1.device }
+        XCTAssertEqual(retained, firing.map { "alerts/active/HotNow/\($0.device) \($0.event)" })
+        bridge.child.terminate()
+        XCTAssertEqual(try bridge.child.waitUntilExit(timeout: .seconds(30)), 0)
+    }
+}
