@@ -108,6 +108,67 @@ struct DashboardAPI: Sendable {
     }
 
     func alerts(_ query: QueryParameters) throws(APIError) -> Response {
+        let filter = try alertFilter(query)
+        let records = try storage { () throws(StorageError) in try store.alerts(filter: filter) }
+        return JSONResponse.raw(JSONResponse.array(records.map(\.event)))
+    }
+
+    /// `/api/deliveries` with `/api/alerts`' parameters: `{"sinks":[{"sink","through","pending",
+    /// "lagSeconds","refusals","failingSince","lastError"}],"events":{"<id>":[{"sink","state","reason"?}]}}`,
+    /// where each selected event stands with every sink (`delivered`, `refused`, `pending`).
+    func deliveries(_ query: QueryParameters) throws(APIError) -> Response {
+        let filter = try alertFilter(query)
+        let now = now()
+        let (states, deliveries) = try storage { () throws(StorageError) in
+            let records = try store.alerts(filter: filter)
+            return (try store.deliveryStates(), try store.deliveries(ofEvents: records.map(\.id)))
+        }
+        var json = JSONBytes(capacity: 256 + deliveries.count * 64 * max(1, states.count))
+        json.raw(#"{"sinks":["#)
+        for (index, state) in states.enumerated() {
+            if index > 0 { json.byte(",") }
+            json.raw(#"{"sink":"#)
+            json.string(state.sink)
+            json.raw(#","through":"#)
+            json.integer(Int(state.delivered))
+            json.raw(#","pending":"#)
+            json.integer(state.pendingEvents)
+            json.raw(#","lagSeconds":"#)
+            json.number(state.lagSeconds(now: now))
+            json.raw(#","refusals":"#)
+            json.integer(state.refusals)
+            json.raw(#","failingSince":"#)
+            json.time(state.failingSince)
+            json.raw(#","lastError":"#)
+            json.string(state.lastError)
+            json.byte("}")
+        }
+        json.raw(#"],"events":{"#)
+        for (index, (id, sinks)) in deliveries.sorted(by: { $0.key < $1.key }).enumerated() {
+            if index > 0 { json.byte(",") }
+            json.string(id)
+            json.raw(":[")
+            for (sinkIndex, delivery) in sinks.enumerated() {
+                if sinkIndex > 0 { json.byte(",") }
+                json.raw(#"{"sink":"#)
+                json.string(delivery.sink)
+                switch delivery.state {
+                case .delivered: json.raw(#","state":"delivered"}"#)
+                case .pending: json.raw(#","state":"pending"}"#)
+                case .refused(let reason):
+                    json.raw(#","state":"refused","reason":"#)
+                    json.string(reason)
+                    json.byte("}")
+                }
+            }
+            json.byte("]")
+        }
+        json.raw("}}")
+        return JSONResponse.raw(json.bytes)
+    }
+
+    /// The selection of `/api/alerts` and `/api/deliveries`.
+    private func alertFilter(_ query: QueryParameters) throws(APIError) -> AlertFilter {
         var filter = AlertFilter(from: try query.time("from", now: now()), to: try query.time("to", now: now()), alert: query.string("alert"))
         if let from = filter.from, let to = filter.to, from >= to { throw .badParameter("to", "must be after from") }
         if let device = query.string("device") { filter.devices = [device] }
@@ -119,8 +180,7 @@ struct DashboardAPI: Sendable {
         }
         filter.limit = try query.integer("limit", in: 1...Self.maximumLimit) ?? Self.defaultLimit
         filter.newestFirst = try query.newestFirst()
-        let records = try storage { () throws(StorageError) in try store.alerts(filter: filter) }
-        return JSONResponse.raw(JSONResponse.array(records.map(\.event)))
+        return filter
     }
 
     private static let kinds: [String: AlertRecord.Kind] = ["raised": .raised, "cleared": .cleared]

@@ -81,6 +81,7 @@ public struct DashboardApplication: Sendable {
             ("/api/devices", { api, _ throws(APIError) in try api.devices() }),
             ("/api/series", { api, query throws(APIError) in try api.series(query) }),
             ("/api/alerts", { api, query throws(APIError) in try api.alerts(query) }),
+            ("/api/deliveries", { api, query throws(APIError) in try api.deliveries(query) }),
             ("/api/state", { api, query throws(APIError) in try api.state(query) }),
             ("/api/overview", { api, query throws(APIError) in try api.overview(query) }),
             ("/api/deadletters", { api, query throws(APIError) in try api.deadLetters(query) }),

@@ -119,6 +119,13 @@ class BrowserTestCase: XCTestCase {
             ],
             observedAt: at(Self.minutes - 1),
             alerts: [raised("raise-a", minute: Self.clearedRaise), cleared, raised("raise-b", minute: Self.firingRaise)]))
+        // Two sinks: MQTT has the first two events, a webhook refused the third.
+        try store.registerSink("mqtt", fromStart: true, at: at(0))
+        try store.advanceDeliveryCursor(sink: "mqtt", to: 2, at: at(1))
+        try store.registerSink("hook", fromStart: true, at: at(0))
+        try store.advanceDeliveryCursor(sink: "hook", to: 3, refusals: [
+            DeliveryRefusal(sequence: 3, eventID: "raise-b", reason: "HTTP 400", response: "no", at: at(2)),
+        ], at: at(2))
     }
 
     private func startServer() async throws {

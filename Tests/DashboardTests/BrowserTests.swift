@@ -105,8 +105,11 @@ final class BrowserTests: BrowserTestCase {
     func testAlertHistoryAndDeadLettersAreListedAsText() async throws {
         let alerts = try await dom("/alerts?live=0")
         let history = try XCTUnwrap(alerts.first("table", attributes: ["id": "alert-history"]))
-        XCTAssertEqual(alerts.all("tr", classes: ["alert-event"], within: history).compactMap { $0["data-alert-id"] },
-                       ["raise-b", "clear-a", "raise-a"])
+        let events = alerts.all("tr", classes: ["alert-event"], within: history)
+        XCTAssertEqual(events.compactMap { $0["data-alert-id"] }, ["raise-b", "clear-a", "raise-a"])
+        XCTAssertEqual(alerts.all("td", classes: ["deliveries"], within: history).compactMap { $0["data-deliveries"] }, [
+            "hook: refused (HTTP 400); mqtt: pending", "hook: delivered; mqtt: delivered", "hook: delivered; mqtt: delivered",
+        ], "the history shows where each event went")
 
         let letters = try await dom("/deadletters?live=0")
         let table = try XCTUnwrap(letters.first("table", attributes: ["id": "deadletters"]))

@@ -11,6 +11,7 @@ final class HostileQueryTests: DashboardTestCase {
     static let endpoints: [(path: String, base: String, parameters: [String])] = [
         ("/api/series", "device=pump-1&metric=temperature", ["from", "to", "points"]),
         ("/api/alerts", "", ["from", "to", "alert", "device", "type", "limit", "order"]),
+        ("/api/deliveries", "", ["from", "to", "alert", "device", "type", "limit", "order"]),
         ("/api/state", "", ["at"]),
         ("/api/overview", "", ["at"]),
         ("/api/deadletters", "", ["reason", "topic", "from", "to", "limit", "order"]),

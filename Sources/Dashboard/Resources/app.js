@@ -998,6 +998,7 @@
     let filters = {};
     let tbody = null;
     let seenRaised = new Map();
+    let deliveries = { sinks: [], events: {} };
 
     function readFilters() {
       const params = new URLSearchParams(location.search);
@@ -1054,7 +1055,21 @@
         h('td', null, deviceId ? h('a', { href: deviceHref(deviceId), 'data-nav': true }, deviceId) : '—'),
         h('td', null, severity ? h('span', { class: `severity severity-${severity}` }, severity) : '—'),
         h('td', { class: 'num-cell' }, event.value === null || event.value === undefined ? '—' : formatValue(event.value)),
-        h('td', { class: 'message' }, details));
+        h('td', { class: 'message' }, details),
+        deliveryCell(event));
+    }
+
+    /** Where the event went: one mark per sink (delivered, pending, refused with the reason). */
+    function deliveryCell(event) {
+      const known = deliveries.events[event.id];
+      const states = known || deliveries.sinks.map((sink) => ({ sink: sink.sink, state: 'pending' }));
+      if (!states.length) return h('td', { class: 'deliveries' }, '—');
+      const summary = states.map((d) => `${d.sink}: ${d.state}${d.reason ? ` (${d.reason})` : ''}`).join('; ');
+      return h('td', { class: 'deliveries', 'data-deliveries': summary },
+        states.map((d) => h('span', {
+          class: `delivery delivery-${d.state}`,
+          title: `${d.sink}: ${d.state}${d.reason ? ` (${d.reason})` : ''}`,
+        }, `${d.state === 'delivered' ? '✓' : d.state === 'refused' ? '✗' : '…'} ${d.sink}`)));
     }
 
     function matches(event) {
@@ -1071,19 +1086,24 @@
     async function renderAll(main) {
       filters = readFilters();
       const end = state.at === null ? filters.to : filters.to === null ? state.at + 1 : Math.min(filters.to, state.at + 1);
-      const events = await api('/api/alerts', {
+      const selection = {
         alert: filters.alert, device: filters.device, type: filters.type,
         from: filters.from, to: end, limit: LIST_LIMIT, order: 'desc',
-      });
+      };
+      const [events, delivered] = await Promise.all([
+        api('/api/alerts', selection),
+        api('/api/deliveries', selection).catch(() => ({ sinks: [], events: {} })),
+      ]);
+      deliveries = delivered;
       seenRaised = new Map(events.filter((e) => e.type === 'AlertRaised').map((e) => [e.id, e]));
       const sorted = events;
-      tbody = h('tbody', null, sorted.length ? sorted.map((e) => row(e)) : emptyRow(7, 'No alert events match.'));
+      tbody = h('tbody', null, sorted.length ? sorted.map((e) => row(e)) : emptyRow(8, 'No alert events match.'));
       setContent(main,
         pageHeader('Alert history', h('span', { class: 'subtitle' }, state.at === null ? 'newest first' : `up to ${formatTime(state.at)}, newest first`)),
         filterForm(),
         events.length >= LIST_LIMIT ? h('p', { class: 'hint' }, `Showing the newest ${LIST_LIMIT} matching events; narrow the time range to see earlier ones.`) : null,
         h('div', { class: 'table-wrap' }, h('table', { id: 'alert-history', class: 'data-table' },
-          h('thead', null, h('tr', null, ['Time', 'Event', 'Alert', 'Device', 'Severity', 'Value', 'Details'].map((t) => h('th', { scope: 'col' }, t)))),
+          h('thead', null, h('tr', null, ['Time', 'Event', 'Alert', 'Device', 'Severity', 'Value', 'Details', 'Delivered'].map((t) => h('th', { scope: 'col' }, t)))),
           tbody)));
     }
 
