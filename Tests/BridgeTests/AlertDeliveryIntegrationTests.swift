@@ -134,4 +134,45 @@ final class AlertDeliveryIntegrationTests: XCTestCase {
         bridge.child.terminate()
         XCTAssertEqual(try bridge.child.waitUntilExit(timeout: .seconds(30)), 0)
     }
+
+    func testAFailingWebhookIsReportedDegradedCountedAndListedThenCatchesUp() throws {
+        let receiver = try HTTPReceiver { _ in .status(503, body: "maintenance") }
+        let port = FreePort.next()
+        let bridge = try startBridge(name: "bridge", extra: [
+            "--http", "127.0.0.1:\(port)", "--webhook", receiver.url + "/hook", "--delivery-degraded-after", "0",
+        ])
+        try bridge.child.waitForOutput(containing: "dashboard listening", timeout: .seconds(10))
+        let sink = "webhook:\(receiver.url)/hook"
+        try publishTemperature(35)
+        try receiver.waitForRequests(1)
+        XCTAssertTrue(waitUntil(timeout: .seconds(20)) { (try? httpGet(port, "/healthz").body.contains("degraded")) == true })
+        let health = try httpGet(port, "/healthz")
+        XCTAssertEqual(health.status, 200, "a failing sink degrades, it does not make the daemon unhealthy")
+        XCTAssertTrue(health.body.contains(#""status":"degraded""#), health.body)
+        XCTAssertTrue(health.body.contains(#""delivery:\#(sink)":"degraded: failing for"#), health.body)
+        XCTAssertTrue(health.body.contains("HTTP 503"), health.body)
+        XCTAssertTrue(health.body.contains(#""delivery:mqtt":"ok""#), health.body)
+
+        let metrics = try httpGet(port, "/metrics").body
+        XCTAssertTrue(metrics.contains(#"telemetry_bridge_alert_delivery_lag_events{sink="\#(sink)"} 1"#), metrics)
+        XCTAssertTrue(metrics.contains(#"telemetry_bridge_alert_delivery_lag_events{sink="mqtt"} 0"#), metrics)
+        XCTAssertTrue(metrics.contains(#"telemetry_bridge_alert_delivery_failures_total{sink="\#(sink)"}"#), metrics)
+        XCTAssertTrue(metrics.contains(#"telemetry_bridge_alert_deliveries_total{sink="mqtt"} 1"#), metrics)
+
+        let failing = try BridgeProcess.command(["alerts", "deliveries", "--db", database], directory: directory, name: "deliveries-1")
+        XCTAssertEqual(failing.status, 1, "a failing sink: exit code 1\n\(failing.stdout)\(failing.stderr)")
+        let line = try XCTUnwrap(failing.stdout.split(separator: "\n").first { $0.hasPrefix(sink) })
+        XCTAssertTrue(line.contains("failing since") && line.contains("HTTP 503"), String(line))
+
+        receiver.answer { _ in .status(200) }
+        let delivered = try receiver.waitForRequests(2, timeout: 60)
+        XCTAssertEqual(delivered.last?.text, try TelemetryStore(path: database).alerts().first?.event)
+        XCTAssertTrue(waitUntil(timeout: .seconds(20)) { (try? httpGet(port, "/healthz").body.contains(#""status":"ok""#)) == true })
+        let caughtUp = try BridgeProcess.command(["alerts", "deliveries", "--db", database, "--format", "jsonl"],
+                                                 directory: directory, name: "deliveries-2")
+        XCTAssertEqual(caughtUp.status, 0, caughtUp.stdout + caughtUp.stderr)
+        XCTAssertTrue(caughtUp.stdout.contains(#""pendingEvents":0,"refusals":0,"sink":"\#(sink)""#), caughtUp.stdout)
+        bridge.child.terminate()
+        XCTAssertEqual(try bridge.child.waitUntilExit(timeout: .seconds(30)), 0)
+    }
 }

@@ -26,49 +26,6 @@ final class MetricsCommandLineTests: XCTestCase {
 
     private var database: String { directory.file("telemetry.sqlite") }
 
-    private struct HTTPAnswer {
-        var status: Int
-        var contentType: String?
-        var body: String
-    }
-
-    private func get(_ port: UInt16, _ path: String) throws -> HTTPAnswer {
-        let url = try XCTUnwrap(URL(string: "http://127.0.0.1:\(port)\(path)"))
-        let answer = LockedAnswer()
-        let done = DispatchSemaphore(value: 0)
-        let task = URLSession.shared.dataTask(with: url) { data, response, error in
-            let http = response as? HTTPURLResponse
-            answer.set(http.map {
-                HTTPAnswer(status: $0.statusCode, contentType: $0.value(forHTTPHeaderField: "Content-Type"),
-                           body: String(decoding: data ?? Data(), as: UTF8.self))
-            }, error: error)
-            done.signal()
-        }
-        task.resume()
-        guard done.wait(timeout: .now() + 20) == .success else { throw TestSupportError("GET \(path) timed out") }
-        return try answer.get(path)
-    }
-
-    private final class LockedAnswer: @unchecked Sendable {
-        private let lock = NSLock()
-        private var answer: HTTPAnswer?
-        private var error: (any Error)?
-
-        func set(_ answer: HTTPAnswer?, error: (any Error)?) {
-            lock.lock()
-            defer { lock.unlock() }
-            self.answer = answer
-            self.error = error
-        }
-
-        func get(_ path: String) throws -> HTTPAnswer {
-            lock.lock()
-            defer { lock.unlock() }
-            guard let answer else { throw TestSupportError("GET \(path) failed: \(error.map { "\($0)" } ?? "no response")") }
-            return answer
-        }
-    }
-
     private func startBroker() throws -> MosquittoBroker {
         let broker = try MosquittoBroker()
         self.broker = broker
@@ -90,14 +47,14 @@ final class MetricsCommandLineTests: XCTestCase {
                                      payload: .text("{oops"), qos: 1)
         try waitForStore(database) { try $0.readingCount() == 2 && $0.deadLetterCount() == 1 }
 
-        let health = try get(port, "/healthz")
+        let health = try httpGet(port, "/healthz")
         XCTAssertEqual(health.status, 200, health.body)
         XCTAssertTrue(health.body.contains(#""broker":"connected""#), health.body)
-        let devices = try get(port, "/api/devices")
+        let devices = try httpGet(port, "/api/devices")
         XCTAssertEqual(devices.status, 200)
         let ids = (try JSONSerialization.jsonObject(with: Data(devices.body.utf8)) as? [[String: Any]])?.map { $0["id"] as? String }
         XCTAssertEqual(ids, ["gh-07"])
-        let metrics = try get(port, "/metrics")
+        let metrics = try httpGet(port, "/metrics")
         XCTAssertEqual(metrics.status, 200)
         XCTAssertTrue(metrics.contentType?.hasPrefix("text/plain; version=0.0.4") ?? false, metrics.contentType ?? "none")
         let lines = Set(metrics.body.split(separator: "\n").map(String.init))
@@ -133,13 +90,13 @@ final class MetricsCommandLineTests: XCTestCase {
             directory: directory, name: "serve")
         processes.append(serve.child)
         try serve.child.waitForOutput(containing: "dashboard listening", timeout: .seconds(20))
-        let devices = try get(port, "/api/devices")
+        let devices = try httpGet(port, "/api/devices")
         XCTAssertEqual(devices.status, 200, devices.body)
         XCTAssertTrue(devices.body.contains(#""id":"th-1""#), devices.body)
-        let health = try get(port, "/healthz")
+        let health = try httpGet(port, "/healthz")
         XCTAssertEqual(health.status, 200, health.body)
         XCTAssertTrue(health.body.contains(#""database":"readable""#), health.body)
-        XCTAssertEqual(try get(port, "/metrics").status, 404, "no ingest, no metrics")
+        XCTAssertEqual(try httpGet(port, "/metrics").status, 404, "no ingest, no metrics")
 
         serve.child.send(signal: SIGINT)
         XCTAssertEqual(try serve.child.waitUntilExit(timeout: .seconds(20)), 0, serve.child.standardError)
