@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import MQTT
 import Storage
 import Telemetry
 import TestSupport
@@ -172,6 +174,76 @@ final class AlertDeliveryIntegrationTests: XCTestCase {
                                                  directory: directory, name: "deliveries-2")
         XCTAssertEqual(caughtUp.status, 0, caughtUp.stdout + caughtUp.stderr)
         XCTAssertTrue(caughtUp.stdout.contains(#""pendingEvents":0,"refusals":0,"sink":"\#(sink)""#), caughtUp.stdout)
+        bridge.child.terminate()
+        XCTAssertEqual(try bridge.child.waitUntilExit(timeout: .seconds(30)), 0)
+    }
+
+    /// 1,000 devices crossing the threshold back and forth, the bridge SIGKILLed ten times at
+    /// random moments (seeded: TELEMETRY_BRIDGE_FUZZ_SEED): every event of the log reaches the
+    /// persistent subscriber at least once, first arrivals in log order per (alert, device), and
+    /// the broker's retained set ends equal to the log's firing set.
+    func testEveryEventSurvivesTenKillsDuringAnAlertStorm() throws {
+        let subscriber = try persistentSubscriber()
+        var configuration = try MQTTConfiguration(url: broker.url)
+        configuration.clientID = "storm-publisher"
+        configuration.cleanSession = true
+        let publisher = MQTTClient(configuration: configuration, logger: Logger(label: "storm"))
+        try publisher.connect(subscriptions: []) { _ in }
+        defer { publisher.disconnect() }
+        var random = SplitMix64(seed: Fuzzing.seed)
+        let devices = 1000
+        let base = WallClock.milliseconds() - 3_600_000
+        let store = try TelemetryStore(path: database)
+        for wave in 0..<10 {
+            let bridge = try startBridge(name: "storm-\(wave)")
+            let before = try store.alertCount()
+            for device in 0..<devices {
+                let hot = (device + wave) % 2 == 0
+                let payload = #"{"ts":\#(base + Int64(wave) * 60_000),"temp":\#(hot ? 35 : 25),"hum":50}"#
+                try publisher.publish(topic: "greenhouse/north/d\(device)/climate", payload: Array(payload.utf8), qos: 1)
+            }
+            try publisher.flush(timeout: .seconds(30))
+            let target = before + Int(random.next() % UInt64(devices / 2)) + 1
+            XCTAssertTrue(waitUntil(timeout: .seconds(60)) { ((try? store.alertCount()) ?? 0) >= target })
+            bridge.child.kill()
+            _ = try bridge.child.waitUntilExit(timeout: .seconds(10))
+        }
+        let bridge = try startBridge(name: "storm-final")
+        // Every reading in; the events the engine derived from them are what must be delivered. (How
+        // many there are depends on the order the broker redelivers in after each kill: a reading
+        // older than its device's latest does not rewind alerts.)
+        XCTAssertTrue(waitUntil(timeout: .seconds(120)) { ((try? store.readingCount()) ?? 0) == 10 * devices * 2 })
+        let expected = try store.alertCount()
+        XCTAssertGreaterThan(expected, 10 * devices / 2)
+        XCTAssertTrue(waitUntil(timeout: .seconds(120)) {
+            (try? store.deliveryStates().first { $0.sink == "mqtt" }?.pendingEvents) == 0
+        })
+        let log = try store.alerts(filter: AlertFilter()).sorted { $0.at < $1.at || ($0.at == $1.at && $0.id < $1.id) }
+        let logIDs = Set(log.map(\.id))
+        var firstArrival: [String] = []
+        XCTAssertTrue(waitUntil(timeout: .seconds(60), interval: .milliseconds(200)) {
+            var seen = Set<String>()
+            firstArrival = []
+            for line in subscriber.lines {
+                guard let range = line.range(of: #""id":""#) else { continue }
+                let id = String(line[range.upperBound...].prefix { $0 != "\"" })
+                if seen.insert(id).inserted { firstArrival.append(id) }
+            }
+            return logIDs.isSubset(of: seen)
+        }, "\(logIDs.subtracting(firstArrival).count) of \(logIDs.count) events never reached the subscriber")
+        let pairOf = Dictionary(uniqueKeysWithValues: log.map { ($0.id, "\($0.alert)/\($0.device)") })
+        var arrivedPerPair: [String: [String]] = [:]
+        for id in firstArrival { if let pair = pairOf[id] { arrivedPerPair[pair, default: []].append(id) } }
+        var loggedPerPair: [String: [String]] = [:]
+        for event in try store.alertEvents(after: 0, limit: expected + 1) {
+            loggedPerPair["\(event.record.alert)/\(event.record.device)", default: []].append(event.record.id)
+        }
+        XCTAssertEqual(arrivedPerPair.filter { loggedPerPair[$0.key] != $0.value }.count, 0, "per (alert, device), first arrivals follow the log")
+
+        let firing = try store.firingAlerts()
+        XCTAssertFalse(firing.isEmpty)
+        XCTAssertEqual(try retainedActiveAlerts().sorted(),
+                       firing.map { "alerts/active/HotNow/\($0.device) \($0.event)" }.sorted())
         bridge.child.terminate()
         XCTAssertEqual(try bridge.child.waitUntilExit(timeout: .seconds(30)), 0)
     }
