@@ -226,7 +226,9 @@ public final class BridgeDaemon: Sendable {
         do {
             try client.connect(subscriptions: subscriptions, connectionObserver: { mqttSink.connectionChanged(connected: $0) }) { batch in
                 let messages = batch.messages.map {
-                    InboundMessage(topic: $0.topic, payload: $0.payload, receivedAt: $0.receivedAt)
+                    InboundMessage(topic: $0.topic, payload: $0.payload, receivedAt: $0.receivedAt,
+                                   trace: $0.correlationData == nil && $0.userProperties.isEmpty ? nil
+                                       : MessageTrace(traceparent: $0.userProperty("traceparent"), correlationData: $0.correlationData))
                 }
                 do {
                     try pipeline.ingest(messages)

@@ -125,8 +125,9 @@ public final class IngestPipeline: Sendable {
                 batch.readings.append(contentsOf: decoded[index].readings)
                 if state.engine != nil {
                     let topic = messages[index].topic
+                    let trace = messages[index].trace
                     for reading in decoded[index].readings {
-                        events += state.engine?.process(reading, device: device, topic: topic) ?? []
+                        events += state.engine?.process(reading, device: device, topic: topic, trace: trace) ?? []
                     }
                 }
             }

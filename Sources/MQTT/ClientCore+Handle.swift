@@ -64,9 +64,9 @@ extension ClientCore {
             guard let userdata else { return }
             ClientCore.from(userdata).didConnack(code: Int(code), flags: Int(flags))
         }
-        mosquitto_message_callback_set(handle) { _, userdata, message in
+        mosquitto_message_v5_callback_set(handle) { _, userdata, message, properties in
             guard let userdata, let message else { return }
-            ClientCore.from(userdata).didReceive(message)
+            ClientCore.from(userdata).didReceive(message, properties: properties)
         }
         mosquitto_publish_callback_set(handle) { _, userdata, mid in
             guard let userdata else { return }
@@ -132,7 +132,7 @@ extension ClientCore {
         loopConnack = (code, flags & 1 != 0)
     }
 
-    private func didReceive(_ pointer: UnsafePointer<mosquitto_message>) {
+    private func didReceive(_ pointer: UnsafePointer<mosquitto_message>, properties: OpaquePointer?) {
         loopCallbackEvents &+= 1
         let message = pointer.pointee
         let topic = message.topic.map { String(cString: $0) } ?? ""
@@ -151,8 +151,43 @@ extension ClientCore {
             qos: Int(message.qos),
             retain: message.retain,
             messageID: Int(message.mid),
-            receivedAt: loopReadTimestamp
+            receivedAt: loopReadTimestamp,
+            correlationData: properties.flatMap(Self.correlationData),
+            userProperties: properties.map(Self.userProperties) ?? []
         ))
+    }
+
+    /// The correlation data property, copied (libmosquitto allocates the copy it hands out).
+    private static func correlationData(_ properties: OpaquePointer) -> [UInt8]? {
+        var value: UnsafeMutableRawPointer?
+        var length: UInt16 = 0
+        guard mosquitto_property_read_binary(properties, Int32(MQTT_PROP_CORRELATION_DATA.rawValue), &value, &length, false) != nil,
+              let value else { return nil }
+        defer { free(value) }
+        guard Int(length) <= MQTTMessage.maximumPropertyBytes else { return nil }
+        return [UInt8](UnsafeRawBufferPointer(start: value, count: Int(length)))
+    }
+
+    /// The user properties, in order, within ``MQTTMessage``'s bounds.
+    private static func userProperties(_ properties: OpaquePointer) -> [MQTTPublishProperties.UserProperty] {
+        var result: [MQTTPublishProperties.UserProperty] = []
+        var current: OpaquePointer? = properties
+        var skipFirst = false
+        while let list = current, result.count < MQTTMessage.maximumUserProperties {
+            var name: UnsafeMutablePointer<CChar>?
+            var value: UnsafeMutablePointer<CChar>?
+            guard let found = mosquitto_property_read_string_pair(list, Int32(MQTT_PROP_USER_PROPERTY.rawValue), &name, &value, skipFirst) else {
+                break
+            }
+            if let name, let value, strlen(name) <= MQTTMessage.maximumPropertyBytes, strlen(value) <= MQTTMessage.maximumPropertyBytes {
+                result.append(.init(name: String(cString: name), value: String(cString: value)))
+            }
+            free(name)
+            free(value)
+            current = found
+            skipFirst = true
+        }
+        return result
     }
 
     private func didSuback(mid: Int32, refused: Bool) {

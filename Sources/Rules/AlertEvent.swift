@@ -95,7 +95,9 @@ public enum AlertEvent: Sendable, Hashable {
                 deviceType: try string("deviceType"), labels: object["labels"] as? [String: String] ?? [:],
                 severity: severity, value: value, message: try string("message"), at: try time("at"),
                 pendingSince: try time("pendingSince"),
-                cause: AlertCause(topic: causeObject["topic"] as? String, at: try time("at", in: causeObject)),
+                cause: AlertCause(topic: causeObject["topic"] as? String, at: try time("at", in: causeObject),
+                                  traceparent: causeObject["traceparent"] as? String,
+                                  correlationData: causeObject["correlationData"] as? String),
                 annotations: object["annotations"] as? [String: String] ?? [:]))
         case "AlertCleared":
             self = .cleared(AlertCleared(

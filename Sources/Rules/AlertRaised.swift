@@ -56,6 +56,8 @@ public struct AlertRaised: Sendable, Hashable {
         var cause = JSONWriter()
         if let topic = self.cause.topic { cause.field("topic", topic) }
         cause.field("at", EventTimestamp.format(self.cause.at))
+        if let traceparent = self.cause.traceparent { cause.field("traceparent", traceparent) }
+        if let correlationData = self.cause.correlationData { cause.field("correlationData", correlationData) }
         writer.field("cause", raw: cause.finished)
         if !annotations.isEmpty { writer.field("annotations", object: annotations) }
         return writer.finished

@@ -106,17 +106,18 @@ public struct RuleEngine: Sendable {
 
     // MARK: Processing
 
-    /// Feeds one reading. `topic` is copied into `cause` of the events it triggers.
-    public mutating func process(_ reading: Reading, device: Device, topic: String? = nil) -> [AlertEvent] {
+    /// Feeds one reading. `topic` and `trace` are copied into `cause` of the events it triggers.
+    public mutating func process(_ reading: Reading, device: Device, topic: String? = nil, trace: MessageTrace? = nil) -> [AlertEvent] {
         let deviceHandle = handle(for: device)
         let metricHandle = handle(forMetric: reading.metric)
         return process(device: deviceHandle, metric: metricHandle, timestamp: reading.timestamp,
-                       value: reading.value, topic: topic)
+                       value: reading.value, topic: topic, trace: trace)
     }
 
     /// The allocation-free path: interned device and metric.
     public mutating func process(
-        device: DeviceHandle, metric: MetricHandle, timestamp: Int64, value: Double, topic: String? = nil
+        device: DeviceHandle, metric: MetricHandle, timestamp: Int64, value: Double, topic: String? = nil,
+        trace: MessageTrace? = nil
     ) -> [AlertEvent] {
         evaluator.statistics.readings += 1
         let d = device.index
@@ -135,7 +136,7 @@ public struct RuleEngine: Sendable {
             return []
         }
         var events: [AlertEvent] = []
-        evaluator.apply(&devices[d], metric: m, timestamp: timestamp, value: value, topic: topic, events: &events)
+        evaluator.apply(&devices[d], metric: m, timestamp: timestamp, value: value, topic: topic, trace: trace, events: &events)
         return events
     }
 

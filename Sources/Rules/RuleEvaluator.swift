@@ -1,3 +1,5 @@
+import Telemetry
+
 /// The part of a `RuleEngine` that evaluates rules and emits events: the compiled rules and the
 /// event counters and ids. Kept apart from the engine's per-device states so a device's state is
 /// passed `inout` straight from the engine's array (mutated in place, never copied) while the
@@ -20,7 +22,7 @@ struct RuleEvaluator {
     @inline(__always)
     mutating func apply(
         _ state: inout DeviceState, metric m: Int, timestamp: Int64, value: Double, topic: String?,
-        events: inout [AlertEvent]
+        trace: MessageTrace?, events: inout [AlertEvent]
     ) {
         if timestamp > state.nextDeadline {
             fireDueTimers(&state, limit: timestamp, inclusive: false, events: &events)
@@ -28,7 +30,7 @@ struct RuleEvaluator {
         state.watermark = timestamp
         state.latest[m] = value
         state.lastTimes[m] = timestamp
-        let cause = AlertCause(topic: topic, at: timestamp)
+        let cause = AlertCause(topic: topic, at: timestamp, trace: trace)
         if m < state.windowsByMetric.count {
             for slot in state.windowsByMetric[m] {
                 state.windows[slot].append(time: timestamp, value: value)

@@ -196,15 +196,16 @@ final class AlertDeliveryIntegrationTests: XCTestCase {
         let store = try TelemetryStore(path: database)
         for wave in 0..<10 {
             let bridge = try startBridge(name: "storm-\(wave)")
-            let before = try store.alertCount()
+            let before = try store.readingCount()
             for device in 0..<devices {
                 let hot = (device + wave) % 2 == 0
                 let payload = #"{"ts":\#(base + Int64(wave) * 60_000),"temp":\#(hot ? 35 : 25),"hum":50}"#
                 try publisher.publish(topic: "greenhouse/north/d\(device)/climate", payload: Array(payload.utf8), qos: 1)
             }
             try publisher.flush(timeout: .seconds(30))
-            let target = before + Int(random.next() % UInt64(devices / 2)) + 1
-            XCTAssertTrue(waitUntil(timeout: .seconds(60)) { ((try? store.alertCount()) ?? 0) >= target })
+            // Killed somewhere in the wave's ingest (and so in the middle of delivering its events).
+            let target = before + Int(random.next() % UInt64(2 * devices)) + 1
+            XCTAssertTrue(waitUntil(timeout: .seconds(60)) { ((try? store.readingCount()) ?? 0) >= target })
             bridge.child.kill()
             _ = try bridge.child.waitUntilExit(timeout: .seconds(10))
         }
@@ -246,5 +247,23 @@ final class AlertDeliveryIntegrationTests: XCTestCase {
                        firing.map { "alerts/active/HotNow/\($0.device) \($0.event)" }.sorted())
         bridge.child.terminate()
         XCTAssertEqual(try bridge.child.waitUntilExit(timeout: .seconds(30)), 0)
+    }
+
+    func testAnAlertCarriesTheTraceOfTheMessageThatCausedIt() throws {
+        let subscriber = try MosquittoSubscription(broker.clientOptions(), topics: ["alerts/critical/#"], format: "%D %p",
+                                                   extraArguments: ["-V", "5"])
+        subscriptions.append(subscriber)
+        _ = try startBridge(name: "bridge")
+        let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+        let now = WallClock.milliseconds()
+        try MosquittoClients.publish(broker.clientOptions(), topic: "greenhouse/north/gh-05/climate",
+                                     payload: .text(#"{"ts":\#(now),"temp":36,"hum":50}"#), qos: 1,
+                                     extraArguments: ["-V", "5", "-D", "publish", "correlation-data", "req-42",
+                                                      "-D", "publish", "user-property", "traceparent", traceparent])
+        let line = try XCTUnwrap(subscriber.waitForLines(count: 1, timeout: .seconds(20)).first)
+        let event = try XCTUnwrap(TelemetryStore(path: database).alerts().first)
+        XCTAssertEqual(line, "\(event.id) \(event.event)", "published with its id as correlation data")
+        XCTAssertTrue(event.event.contains(#""cause":{"topic":"greenhouse/north/gh-05/climate","at":"#), event.event)
+        XCTAssertTrue(event.event.contains(#""traceparent":"\#(traceparent)","correlationData":"cmVxLTQy"}"#), event.event)
     }
 }
