@@ -21,7 +21,7 @@ public final class BridgeDaemon: Sendable {
     private let checkpointer: BackgroundCheckpointer
     private let pipeline: IngestPipeline
     private let mqttSink: MQTTAlertSink
-    /// One per sink, MQTT first.
+    /// One per sink, MQTT first (unless `alert-topic` is off).
     private let dispatchers: [DeliveryDispatcher]
     private let poster: HTTPPoster?
     private let watcher: RuleFilesWatcher?
@@ -86,7 +86,7 @@ public final class BridgeDaemon: Sendable {
         let poster = configuration.alertmanagers.isEmpty && configuration.webhooks.isEmpty
             ? nil : HTTPPoster(timeout: configuration.deliveryTimeout)
         let store = self.store
-        var sinks: [any AlertSink] = [mqttSink]
+        var sinks: [any AlertSink] = configuration.publishAlerts ? [mqttSink] : []
         if let poster {
             sinks += configuration.alertmanagers.map {
                 AlertmanagerSink(target: $0, poster: poster, store: store, externalURL: configuration.externalURL,
@@ -206,7 +206,7 @@ public final class BridgeDaemon: Sendable {
                 throw .storage(error)
             }
         }
-        let sinks = dispatchers.dropFirst().map(\.sink.name)
+        let sinks = dispatchers.map(\.sink.name).filter { $0 != mqttSink.name }
         if !sinks.isEmpty {
             logger.info("delivering alert events", metadata: ["sinks": "\(sinks.joined(separator: " "))"])
         }

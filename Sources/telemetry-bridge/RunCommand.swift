@@ -19,7 +19,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Rule directory. Default: ./Rules when it exists (alerting off otherwise).")
     var rules: String?
 
-    @Option(name: .customLong("alert-topic"), help: "Topic of alert events. Default: alerts/{severity}/{alert}/{device}.")
+    @Option(name: .customLong("alert-topic"), help: "Topic of alert events, or off (not published on MQTT). Default: alerts/{severity}/{alert}/{device}.")
     var alertTopic: String?
 
     @Option(name: .customLong("active-alert-topic"), help: "Retained topic of each firing alert. Default: alerts/active/{alert}/{device}.")

@@ -101,6 +101,12 @@ final class DeliveryConfigurationTests: XCTestCase {
                        "invalid value '\(directory.appendingPathComponent("none").path)' for webhook-secret-file (from --webhook-secret-file): expected a path to an existing file")
     }
 
+    func testAlertsCanBeKeptOffMQTT() throws {
+        XCTAssertTrue(try resolve().publishAlerts)
+        XCTAssertFalse(try resolve(flags: ["alert-topic": "off"]).publishAlerts)
+        XCTAssertTrue(error(flags: ["alert-topic": "alerts/{alert}"]).contains("contains {alert} and {device}"))
+    }
+
     func testTheSameSinkTwiceIsRefused() {
         XCTAssertTrue(error(flags: ["webhook": "http://a/1\nhttp://a/1?other=query"]).contains("each sink once"))
     }

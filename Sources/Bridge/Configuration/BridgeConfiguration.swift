@@ -13,6 +13,9 @@ public struct BridgeConfiguration: Sendable {
     public var rules: String?
     /// Where alert events are published; `{severity}`, `{alert}`, `{device}` are replaced.
     public var alertTopic: String = "alerts/{severity}/{alert}/{device}"
+    /// Whether alert events are published on MQTT at all (`alert-topic: off` turns it off, for
+    /// deployments that deliver only to Alertmanager or webhooks).
+    public var publishAlerts = true
     /// Retained copy of each firing alert (empty retained message once cleared).
     public var activeAlertTopic: String = "alerts/active/{alert}/{device}"
     /// Milliseconds between checks of the rule files for changes (SIGHUP reloads at once); 0 turns watching off.
@@ -120,7 +123,11 @@ public struct BridgeConfiguration: Sendable {
         config.database = try reader.string("db") ?? config.database
         config.devices = try reader.string("devices") ?? config.devices
         config.rules = try reader.string("rules")
-        config.alertTopic = try reader.topicTemplate("alert-topic") ?? config.alertTopic
+        if try reader.string("alert-topic") == "off" {
+            config.publishAlerts = false
+        } else {
+            config.alertTopic = try reader.topicTemplate("alert-topic") ?? config.alertTopic
+        }
         config.activeAlertTopic = try reader.topicTemplate("active-alert-topic") ?? config.activeAlertTopic
         config.rulesWatchInterval = try reader.duration("rules-watch-interval") ?? config.rulesWatchInterval
         config.retentionRaw = try reader.retention("retention-raw")
