@@ -21,7 +21,7 @@ deadline; every process started is stopped.
 import argparse, http.server, json, os, shutil, signal, sqlite3, statistics, subprocess, sys, tempfile, threading, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from benchlib import free_port, wait_port  # noqa: E402
-from alert_latency import RawPublisher, connect, ensure_paho, make_client, percentile  # noqa: E402
+from alert_latency import RawPublisher, connect, cpu_seconds, ensure_paho, make_client, percentile  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RULES = """rules:
@@ -64,12 +64,29 @@ def event_id(payload):
 
 
 class WebhookReceiver:
-    def __init__(self):
+    """Runs in its own process (`--role webhook`), so it shares no GIL with the MQTT subscriber.
+    POSTs are events; `GET /reset`, `/count` and `/dump` (event id -> first arrival) drive it."""
+
+    def __init__(self, port=0):
         self.arrivals = Arrivals()
-        arrivals = self.arrivals
+        receiver = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+
+            def do_GET(self):
+                if self.path == "/reset":
+                    receiver.arrivals = Arrivals()
+                    body = b"{}"
+                elif self.path == "/count":
+                    body = json.dumps(receiver.arrivals.count()).encode()
+                else:
+                    with receiver.arrivals.lock:
+                        body = json.dumps({"first": receiver.arrivals.first, "total": receiver.arrivals.total}).encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
@@ -79,18 +96,39 @@ class WebhookReceiver:
                 self.end_headers()
                 identifier = event_id(body)
                 if identifier:
-                    arrivals.add(identifier, at)
+                    receiver.arrivals.add(identifier, at)
 
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-    def close(self):
-        self.server.shutdown()
+
+class RemoteWebhook:
+    """The receiver process, seen from the benchmark."""
+
+    def __init__(self, procs):
+        self.port = free_port()
+        procs.append(subprocess.Popen([sys.executable, os.path.abspath(__file__), "--role", "webhook",
+                                       "--webhook-port", str(self.port)]))
+        wait_port(self.port)
+
+    def get(self, path):
+        import urllib.request
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=10) as response:
+            return json.loads(response.read())
+
+    def reset(self):
+        self.get("/reset")
+
+    def count(self):
+        return self.get("/count")
+
+    def dump(self):
+        answer = self.get("/dump")
+        return answer["first"], answer["total"]
 
 
 class Subscriber:
@@ -137,7 +175,7 @@ class Bench:
         self.procs.append(subprocess.Popen(["/usr/sbin/mosquitto", "-c", conf],
                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         wait_port(self.port)
-        self.webhook = WebhookReceiver()
+        self.webhook = RemoteWebhook(self.procs)
         self.hot = {}
 
     def close(self):
@@ -149,16 +187,19 @@ class Bench:
                 except subprocess.TimeoutExpired:
                     proc.kill()
                     proc.wait()
-        self.webhook.close()
         if not self.args.keep:
             shutil.rmtree(self.tmp, ignore_errors=True)
 
-    def bridge(self, name, sinks, ready=True):
+    def bridge(self, name, sinks, ready=True, which=None):
+        which = which or (self.args.sinks if sinks else "none")
         db = os.path.join(self.tmp, f"{name}.sqlite")
         cmd = [os.path.abspath(self.args.bin), "run", "--http", "off", "--broker", f"mqtt://127.0.0.1:{self.port}",
                "--devices", os.path.join(ROOT, "Benchmarks", "Devices"), "--rules", self.rules, "--db", db,
                "--client-id", f"bench-{name}", "--summary-interval", "0", "--log-level", "info"]
-        cmd += ["--webhook", f"http://127.0.0.1:{self.webhook.port}/hook"] if sinks else ["--alert-topic", "off"]
+        if which in ("both", "webhook"):
+            cmd += ["--webhook", f"http://127.0.0.1:{self.webhook.port}/hook"]
+        if which in ("none", "webhook"):
+            cmd += ["--alert-topic", "off"]
         log_path = os.path.join(self.tmp, f"{name}.log")
         with open(log_path, "w") as log:
             proc = subprocess.Popen(cmd, cwd=self.tmp, stdout=subprocess.DEVNULL, stderr=log)
@@ -202,21 +243,22 @@ class Bench:
     def lag(self):
         a = self.args
         sub = Subscriber(self.port)
-        self.webhook.arrivals = Arrivals()
-        proc, db = self.bridge("lag", sinks=True)
+        self.webhook.reset()
+        proc, db = self.bridge("lag", sinks=True, which="both")
         started = time.monotonic()
         self.publish(a.events, rate=a.rate)
         published = time.monotonic() - started
         wait_for(lambda: count(db, "SELECT count(*) FROM alerts") >= a.events, 120, "events committed")
-        wait_for(lambda: sub.arrivals.count() >= a.events and self.webhook.arrivals.count() >= a.events, 120,
-                 "events delivered", lambda: f"mqtt {sub.arrivals.count()}, webhook {self.webhook.arrivals.count()}")
+        wait_for(lambda: sub.arrivals.count() >= a.events and self.webhook.count() >= a.events, 120,
+                 "events delivered", lambda: f"mqtt {sub.arrivals.count()}, webhook {self.webhook.count()}")
         logged = dict(rows(db, "SELECT id, logged_at FROM alerts"))
         self.stop(proc)
         sub.close()
         results = {}
-        for sink, arrivals in (("mqtt", sub.arrivals), ("webhook", self.webhook.arrivals)):
-            lags = sorted(max(0.0, at - logged[i]) for i, at in arrivals.first.items() if i in logged)
-            results[sink] = (len(lags), arrivals.total, percentile(lags, 0.5), percentile(lags, 0.99), lags[-1])
+        webhook_first, webhook_total = self.webhook.dump()
+        for sink, first, total in (("mqtt", sub.arrivals.first, sub.arrivals.total), ("webhook", webhook_first, webhook_total)):
+            lags = sorted(max(0.0, at - logged[i]) for i, at in first.items() if i in logged)
+            results[sink] = (len(lags), total, percentile(lags, 0.5), percentile(lags, 0.99), lags[-1])
         return a.events / published, results
 
     def drain(self, name, sinks):
@@ -228,11 +270,12 @@ class Bench:
         wait_for(lambda: os.path.exists(db) and count(db, "SELECT count(*) FROM all_readings") >= expected, 300,
                  f"{name}: readings committed")
         elapsed = time.monotonic() - started
-        if sinks:
+        if sinks and self.args.sinks == "both":
             wait_for(lambda: count(db, "SELECT min(delivered) FROM alert_deliveries") >= count(db, "SELECT max(rowid) FROM alerts"),
                      300, f"{name}: events delivered")
+        cpu = cpu_seconds(proc.pid)
         self.stop(proc)
-        return self.args.drain / elapsed
+        return self.args.drain / elapsed, cpu
 
 
 def count(db, sql):
@@ -270,8 +313,18 @@ def main():
     parser.add_argument("--rate", type=float, default=1000, help="crossing readings per second in the storm")
     parser.add_argument("--drain", type=int, default=20_000, help="crossing readings per ingest-cost round")
     parser.add_argument("--devices", type=int, default=1000)
+    parser.add_argument("--sinks", choices=["both", "mqtt", "webhook"], default="both",
+                        help="the sinks of the ingest rounds with sinks on (the lag storm always has both)")
+    parser.add_argument("--rounds", type=int, default=3, help="ingest rounds with sinks off and on, alternating")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument("--role", default="main", help=argparse.SUPPRESS)
+    parser.add_argument("--webhook-port", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.role == "webhook":
+        receiver = WebhookReceiver(args.webhook_port)
+        signal.signal(signal.SIGTERM, lambda *a: threading.Thread(target=receiver.server.shutdown).start())
+        receiver.server.serve_forever()
+        return
     ensure_paho()
     bench = Bench(args)
     try:
@@ -282,12 +335,14 @@ def main():
             print(f"  {sink:8s} delivered {n:,} ({total:,} with duplicates)  lag p50 {p50:.1f} ms  p99 {p99:.1f} ms  "
                   f"max {worst:.1f} ms  (target p99 < 100 ms: {verdict})")
         off, on = [], []
-        for round_ in range(2):
+        for round_ in range(args.rounds):
             off.append(bench.drain(f"off-{round_}", sinks=False))
             on.append(bench.drain(f"on-{round_}", sinks=True))
-        cost = 1 - statistics.median(on) / statistics.median(off)
-        print(f"ingest of {args.drain:,} crossing readings: sinks off {', '.join(f'{r:,.0f}' for r in off)} msg/s, "
-              f"on (MQTT + webhook) {', '.join(f'{r:,.0f}' for r in on)} msg/s")
+        cost = 1 - statistics.median(r for r, _ in on) / statistics.median(r for r, _ in off)
+        print(f"ingest of {args.drain:,} crossing readings: sinks off {', '.join(f'{r:,.0f}' for r, _ in off)} msg/s, "
+              f"on (MQTT + webhook) {', '.join(f'{r:,.0f}' for r, _ in on)} msg/s")
+        print(f"  bridge CPU per round (ingest, and with sinks on every event delivered): off "
+              f"{', '.join(f'{c:.2f}' for _, c in off)} s, on {', '.join(f'{c:.2f}' for _, c in on)} s")
         print(f"  ingest cost of delivery: {cost * 100:.1f} % (target < 5 %: {'met' if cost < 0.05 else 'MISSED'})")
     finally:
         bench.close()

@@ -8,7 +8,8 @@ import Telemetry
 /// The dispatcher owns a thread (deliveries block on the network and SQLite; they never run on
 /// Swift concurrency's cooperative threads). Each round reads up to ``Settings/batchSize`` events
 /// after the sink's durable cursor, hands them to the sink, and moves the cursor over what the
-/// sink confirmed, so a restart resumes where confirmation stopped: consumers see an event again
+/// sink confirmed (written at most every ``Settings/cursorWriteInterval`` under load), so a
+/// restart resumes where confirmation stopped: consumers see an event again
 /// after a crash between delivery and cursor update, and de-duplicate by its `id`. A failing
 /// sink is retried with capped exponential backoff; ingest never waits for it, its lag grows.
 ///
@@ -22,6 +23,11 @@ public final class DeliveryDispatcher: @unchecked Sendable {
         public var tick: Int64 = 1000
         /// A new sink starts at the first event of the log instead of after the last one.
         public var fromStart = false
+        /// Milliseconds a confirmed position may wait in memory before it is written, while events
+        /// keep coming (it is written at once when the sink is idle, refused an event, or stops):
+        /// fewer small write transactions beside ingest; after a crash at most this much more is
+        /// delivered again.
+        public var cursorWriteInterval: Int64 = 250
 
         public init() {}
     }
@@ -115,14 +121,24 @@ public final class DeliveryDispatcher: @unchecked Sendable {
 
     // MARK: The thread
 
+    /// The confirmed position: in memory (`cursor`) and as last written (`stored`).
+    private struct Position {
+        var cursor: Int64
+        var stored: Int64
+        var storedAt: Int64 = 0
+        var refusals: [DeliveryRefusal] = []
+    }
+
     private func run(cursor initial: Int64) {
-        var cursor = initial
+        var position = Position(cursor: initial, stored: initial)
         var failures = 0
         while !isStopping() {
             let waitMilliseconds: Int64
-            switch round(cursor: &cursor) {
+            switch round(&position) {
             case .delivered:
                 failures = 0
+                if position.refusals.isEmpty && clock() &- position.storedAt < settings.cursorWriteInterval { continue }
+                writeCursor(&position)
                 continue
             case .idle:
                 failures = 0
@@ -131,8 +147,10 @@ public final class DeliveryDispatcher: @unchecked Sendable {
                 failures += 1
                 waitMilliseconds = settings.backoff.delay(afterFailures: failures, jitter: Double.random(in: 0...1))
             }
+            writeCursor(&position)
             waitForWake(milliseconds: waitMilliseconds, wakeable: failures == 0)
         }
+        writeCursor(&position)
         condition.lock()
         finished = true
         condition.broadcast()
@@ -143,7 +161,23 @@ public final class DeliveryDispatcher: @unchecked Sendable {
         case delivered, idle, failed
     }
 
-    private func round(cursor: inout Int64) -> RoundResult {
+    /// Writes the confirmed position (and the refusals) if it moved; a failure is reported and
+    /// retried on the next write (the position in memory stays: nothing is delivered again).
+    private func writeCursor(_ position: inout Position) {
+        guard position.cursor > position.stored || !position.refusals.isEmpty else { return }
+        let now = clock()
+        do {
+            position.stored = try store.advanceDeliveryCursor(sink: sink.name, to: position.cursor,
+                                                              refusals: position.refusals, at: now)
+            position.storedAt = now
+            position.refusals = []
+        } catch {
+            recordFailure("cannot store the delivery cursor: \(error)")
+        }
+    }
+
+    private func round(_ position: inout Position) -> RoundResult {
+        let cursor = position.cursor
         do throws(DeliveryFailure) {
             try sink.prepare(cursor: cursor, now: clock())
         } catch {
@@ -161,14 +195,9 @@ public final class DeliveryDispatcher: @unchecked Sendable {
         let outcome = sink.deliver(events)
         var confirmed = 0
         if let through = outcome.confirmedThrough, through > cursor {
-            do {
-                cursor = try store.advanceDeliveryCursor(sink: sink.name, to: through, refusals: outcome.refusals, at: clock())
-                confirmed = events.reduce(0) { $0 + ($1.sequence <= through ? 1 : 0) }
-            } catch {
-                // Delivered but not recorded: delivered again after the backoff (at least once).
-                recordFailure("cannot store the delivery cursor: \(error)")
-                return .failed
-            }
+            position.cursor = through
+            position.refusals += outcome.refusals
+            confirmed = events.reduce(0) { $0 + ($1.sequence <= through ? 1 : 0) }
             for refusal in outcome.refusals {
                 logger.error("alert event refused for good by a sink (recorded as its dead letter; delivery goes on)", metadata: [
                     "sink": "\(sink.name)", "event": "\(refusal.eventID)", "reason": "\(refusal.reason)",
