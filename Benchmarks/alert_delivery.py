@@ -21,17 +21,9 @@ deadline; every process started is stopped.
 import argparse, http.server, json, os, shutil, signal, sqlite3, statistics, subprocess, sys, tempfile, threading, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from benchlib import free_port, wait_port  # noqa: E402
-from alert_latency import RawPublisher, connect, cpu_seconds, ensure_paho, make_client, percentile  # noqa: E402
+from alert_latency import RULES, RawPublisher, connect, cpu_seconds, ensure_paho, make_client, percentile  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-RULES = """rules:
-  - alert: BenchTooHot
-    devices: bench-sensor
-    when: last(temperature) > 30
-    clear: last(temperature) < 25
-    severity: warning
-    message: "{{device}} at {{value}}"
-"""
 
 
 def now_ms():

@@ -26,12 +26,7 @@ final class DeliveryConfigurationTests: XCTestCase {
     private func resolve(flags: [String: String] = [:], environment: [String: String] = [:], file: String? = nil)
         throws -> BridgeConfiguration
     {
-        let fileValues = try file.map {
-            try ConfigurationValues.loadFile(path: $0, knownSettings: BridgeConfiguration.settingNames,
-                                              listSettings: BridgeConfiguration.listSettingNames)
-        } ?? [:]
-        return try BridgeConfiguration.resolve(
-            ConfigurationValues(flags: flags, environment: environment, file: fileValues), environment: environment)
+        try resolveConfiguration(flags: flags, environment: environment, file: file)
     }
 
     private func error(flags: [String: String] = [:], environment: [String: String] = [:], file: String? = nil) -> String {
