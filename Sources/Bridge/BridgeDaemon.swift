@@ -97,11 +97,13 @@ public final class BridgeDaemon: Sendable {
         let dispatchers = sinks.map {
             DeliveryDispatcher(sink: $0, store: store, logger: logger, metrics: metrics?.delivery)
         }
+        let publishAlerts = configuration.publishAlerts
         let observer: CommitObserver = { batch in
-            commitObserver?(batch)
             if !batch.alerts.isEmpty {
+                if publishAlerts { mqttSink.publishCommitted(batch.loggedAlerts) }
                 for dispatcher in dispatchers { dispatcher.wake() }
             }
+            commitObserver?(batch)
         }
         let pipeline: IngestPipeline
         do {

@@ -141,7 +141,7 @@ public final class IngestPipeline: Sendable {
             counters.deadLetters.add(outcome.deadLetters, ordering: .relaxed)
             counters.batches.add(1, ordering: .relaxed)
             metrics?.recordBatch(messages: messages.count, outcome: outcome, deadLetters: batch.deadLetters)
-            committed(batch)
+            committed(batch, outcome)
             return outcome
         }
         if let metrics { recordLag(decoded, messages: messages, into: metrics) }
@@ -161,8 +161,7 @@ public final class IngestPipeline: Sendable {
             guard !events.isEmpty else { return [] }
             var batch = IngestBatch(observedAt: now)
             batch.alerts = records(for: events, engine: state.engine)
-            _ = try commit(batch, state: &state)
-            committed(batch)
+            committed(batch, try commit(batch, state: &state))
             return events
         }
     }
@@ -177,8 +176,7 @@ public final class IngestPipeline: Sendable {
             if !summary.events.isEmpty {
                 var batch = IngestBatch(observedAt: clock())
                 batch.alerts = records(for: summary.events, engine: state.engine)
-                _ = try commit(batch, state: &state)
-                committed(batch)
+                committed(batch, try commit(batch, state: &state))
             }
             return summary
         }
@@ -272,8 +270,9 @@ public final class IngestPipeline: Sendable {
     }
 
     /// Hands a stored batch to the observer.
-    private func committed(_ batch: IngestBatch) {
-        commitObserver?(CommittedBatch(readings: batch.readings, alerts: batch.alerts, deadLetters: batch.deadLetters))
+    private func committed(_ batch: IngestBatch, _ outcome: WriteOutcome) {
+        commitObserver?(CommittedBatch(readings: batch.readings, alerts: batch.alerts, alertSequences: outcome.alertSequences,
+                                       deadLetters: batch.deadLetters))
     }
 
     /// Ingest lag (receive time − event time) of the readings of every message of a batch of up to

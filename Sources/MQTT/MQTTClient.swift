@@ -55,11 +55,12 @@ public final class MQTTClient: Sendable {
 
     /// Queues a message without ever waiting for publish capacity, from any thread.
     ///
-    /// For callers that hold a lock the network thread may need (the rules pipeline): waiting
-    /// there for the network thread to drain publishes could deadlock. Alerts are few, so the
-    /// unbounded queue this allows stays small in practice.
-    public func publishWithoutWaiting(topic: String, payload: [UInt8], qos: Int = 1, retain: Bool = false) throws(MQTTError) {
-        try core.publish(topic: topic, payload: payload, qos: qos, retain: retain, waitForCapacity: false)
+    /// For callers that hold a lock the network thread may need (the ingest thread itself, or a
+    /// lock it takes): waiting there for the network thread to drain publishes could deadlock.
+    /// The caller bounds what it queues (the alert sink: one delivery round, then `flush`).
+    public func publishWithoutWaiting(topic: String, payload: [UInt8], qos: Int = 1, retain: Bool = false,
+                                      properties: MQTTPublishProperties? = nil) throws(MQTTError) {
+        try core.publish(topic: topic, payload: payload, qos: qos, retain: retain, properties: properties, waitForCapacity: false)
     }
 
     /// Waits until every publish made before the call completed (QoS 0 written, QoS 1/2

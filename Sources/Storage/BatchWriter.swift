@@ -299,7 +299,9 @@ struct BatchWriter {
             try insert.bind(8, record.value.flatMap { $0.isNaN ? nil : $0 })
             try insert.bind(9, record.event)
             try insert.bind(10, loggedAt)
-            outcome.alerts += try insert.execute()
+            let inserted = try insert.execute()
+            outcome.alerts += inserted
+            outcome.alertSequences.append(inserted == 1 ? db.lastInsertedRowID : nil)
         }
     }
 }

@@ -14,6 +14,9 @@ public struct WriteOutcome: Sendable, Hashable {
     public var newDevices: Int
     /// Alert events newly stored (those whose id was already stored are not counted).
     public var alerts: Int
+    /// Each of the batch's alert events' position in the alert log (its sequence), in batch
+    /// order; nil for one already stored. What a sink needs to deliver them straight away.
+    public var alertSequences: [Int64?] = []
 
     public init(
         insertedReadings: Int = 0,

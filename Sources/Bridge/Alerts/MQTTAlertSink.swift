@@ -13,6 +13,12 @@ import Synchronization
 /// empty retained message after its clear), so a broker that lost its retained state, or missed a
 /// clear while the bridge was down, says exactly what the log says. Each event carries its `id`
 /// as MQTT 5 correlation data.
+///
+/// Fast path: ``publishCommitted(_:)`` queues the events of a commit at once, from the ingest
+/// thread, when the sink is caught up (everything before them is published on this connection);
+/// they leave with the batch's acknowledgements instead of waiting for the dispatcher, which then
+/// only waits for the PUBACKs and moves the cursor. Every publish happens under the sink's lock,
+/// so the two paths never reorder events.
 public final class MQTTAlertSink: AlertSink {
     public let topics: AlertTopics
     private let store: TelemetryStore
@@ -25,7 +31,8 @@ public final class MQTTAlertSink: AlertSink {
         /// The client and connection the retained topics were last reconciled on.
         var reconciled: (client: ObjectIdentifier, connection: Int)?
         /// The newest event handed to `client` (queued in libmosquitto until acknowledged; it resends
-        /// it after a reconnect, so it is not published again).
+        /// it after a reconnect, so it is not published again). After a reconcile at least the
+        /// position reconciled through.
         var publishedThrough: Int64 = 0
         var wake: (@Sendable () -> Void)?
     }
@@ -78,12 +85,16 @@ public final class MQTTAlertSink: AlertSink {
         }
         var firing = 0
         do {
-            for event in latest {
-                let raised = event.record.type == .raised
-                if raised { firing += 1 }
-                try client.publish(topic: topics.activeTopic(alert: event.record.alert, device: event.record.device),
-                                   payload: raised ? Array(event.record.event.utf8) : [], qos: 1, retain: true,
-                                   properties: raised ? Self.properties(of: event) : nil)
+            try state.withLock { (state: inout State) throws(MQTTError) in
+                for event in latest {
+                    let raised = event.record.type == .raised
+                    if raised { firing += 1 }
+                    try client.publishWithoutWaiting(
+                        topic: topics.activeTopic(alert: event.record.alert, device: event.record.device),
+                        payload: raised ? Array(event.record.event.utf8) : [], qos: 1, retain: true,
+                        properties: raised ? Self.properties(of: event) : nil)
+                }
+                if state.client === client { state.publishedThrough = max(state.publishedThrough, through) }
             }
             try client.flush(timeout: acknowledgementTimeout)
         } catch {
@@ -102,24 +113,56 @@ public final class MQTTAlertSink: AlertSink {
         } catch {
             return .failed(error)
         }
-        let publishedThrough = state.withLock { $0.publishedThrough }
         do {
-            for event in events where event.sequence > publishedThrough {
-                let record = event.record
-                let json = Array(record.event.utf8)
-                let properties = Self.properties(of: event)
-                try client.publish(topic: topics.eventTopic(severity: record.severity ?? "unknown", alert: record.alert, device: record.device),
-                                   payload: json, qos: 1, retain: false, properties: properties)
-                try client.publish(topic: topics.activeTopic(alert: record.alert, device: record.device),
-                                   payload: record.type == .raised ? json : [], qos: 1, retain: true,
-                                   properties: record.type == .raised ? properties : nil)
-                state.withLock { $0.publishedThrough = max($0.publishedThrough, event.sequence) }
+            // At most one round (a few hundred events) is queued: the flush below waits for it.
+            try state.withLock { (state: inout State) throws(MQTTError) in
+                guard state.client === client else { throw .closed }
+                for event in events where event.sequence > state.publishedThrough {
+                    try publish(event, through: client)
+                    state.publishedThrough = event.sequence
+                }
             }
             try client.flush(timeout: acknowledgementTimeout)
         } catch {
             return .failed(DeliveryFailure("broker: \(error)"))
         }
         return .delivered(events)
+    }
+
+    /// The fast path (see the type's notes): called on the ingest thread right after a commit,
+    /// with its new events in log order. Never blocks; does nothing unless the sink is connected,
+    /// reconciled on this connection and has published everything before `events`.
+    public func publishCommitted(_ events: [LoggedAlertEvent]) {
+        guard let first = events.first else { return }
+        state.withLock { state in
+            guard let client = state.client, let reconciled = state.reconciled, reconciled.client == ObjectIdentifier(client),
+                  state.publishedThrough == first.sequence - 1
+            else { return }
+            let status = client.status
+            guard status.connected, status.connections == reconciled.connection else { return }
+            for event in events {
+                guard event.sequence == state.publishedThrough + 1 else { return }
+                do {
+                    try publish(event, through: client)
+                } catch {
+                    return  // the dispatcher delivers it
+                }
+                state.publishedThrough = event.sequence
+            }
+        }
+    }
+
+    /// Queues an event on its event topic and the retained active topic; never waits.
+    private func publish(_ event: LoggedAlertEvent, through client: MQTTClient) throws(MQTTError) {
+        let record = event.record
+        let json = Array(record.event.utf8)
+        let properties = Self.properties(of: event)
+        try client.publishWithoutWaiting(
+            topic: topics.eventTopic(severity: record.severity ?? "unknown", alert: record.alert, device: record.device),
+            payload: json, qos: 1, retain: false, properties: properties)
+        try client.publishWithoutWaiting(topic: topics.activeTopic(alert: record.alert, device: record.device),
+                                         payload: record.type == .raised ? json : [], qos: 1, retain: true,
+                                         properties: record.type == .raised ? properties : nil)
     }
 
     private func connectedClient() throws(DeliveryFailure) -> (client: MQTTClient, connection: Int) {

@@ -7,12 +7,23 @@ public struct CommittedBatch: Sendable {
     public var readings: [Reading]
     /// Alert events in the order the engine produced them, as stored.
     public var alerts: [AlertRecord]
+    /// Each alert event's sequence in the alert log (nil: it was already stored).
+    public var alertSequences: [Int64?]
     public var deadLetters: [DeadLetter]
 
-    public init(readings: [Reading] = [], alerts: [AlertRecord] = [], deadLetters: [DeadLetter] = []) {
+    public init(readings: [Reading] = [], alerts: [AlertRecord] = [], alertSequences: [Int64?] = [],
+                deadLetters: [DeadLetter] = []) {
         self.readings = readings
         self.alerts = alerts
+        self.alertSequences = alertSequences
         self.deadLetters = deadLetters
+    }
+
+    /// The alert events newly stored, with their sequences, in log order.
+    public var loggedAlerts: [LoggedAlertEvent] {
+        zip(alerts, alertSequences).compactMap { record, sequence in
+            sequence.map { LoggedAlertEvent(sequence: $0, record: record) }
+        }
     }
 }
 
