@@ -198,23 +198,28 @@ public final class BridgeDaemon: Sendable {
         stop()
     }
 
-    /// Starts delivering the alert log to every sink (MQTT waits for ``start()``'s connection).
-    /// Idempotent; ``run(whenStopping:)`` calls it first.
+    /// Starts delivering the alert log to the HTTP sinks, also while the broker is unreachable
+    /// (MQTT delivery starts with ``start()``'s connection). Idempotent; ``run(whenStopping:)``
+    /// calls it first.
     public func startDelivery() throws(BridgeError) {
-        for dispatcher in dispatchers {
-            do {
-                try dispatcher.start()
-            } catch {
-                throw .storage(error)
-            }
-        }
+        try startDispatchers { $0.sink.name != mqttSink.name }
         let sinks = dispatchers.map(\.sink.name).filter { $0 != mqttSink.name }
         if !sinks.isEmpty {
             logger.info("delivering alert events", metadata: ["sinks": "\(sinks.joined(separator: " "))"])
         }
     }
 
-    /// Connects and subscribes; messages flow from then on.
+    private func startDispatchers(where include: (DeliveryDispatcher) -> Bool) throws(BridgeError) {
+        for dispatcher in dispatchers where include(dispatcher) {
+            do {
+                try dispatcher.start()
+            } catch {
+                throw .storage(error)
+            }
+        }
+    }
+
+    /// Connects and subscribes; messages flow from then on, and alert events to every sink.
     public func start() throws(BridgeError) {
         let subscriptions = catalog.subscriptions.map { MQTTSubscription(filter: $0, qos: configuration.qos) }
         logger.info("starting", metadata: [
@@ -246,6 +251,7 @@ public final class BridgeDaemon: Sendable {
         }
         connection.withLock { $0 = client }
         mqttSink.attach(client)
+        try startDispatchers { _ in true }
         logger.info("ready", metadata: ["clientID": "\(mqttConfiguration.clientID)"])
     }
 

@@ -21,9 +21,15 @@ public protocol AlertSink: Sendable {
 
     /// Gives the sink a way to start a round at once (after a reconnect, say) instead of on the next tick.
     func attach(wake: @escaping @Sendable () -> Void)
+
+    /// Milliseconds the dispatcher lets new events gather after being woken from idle before it
+    /// starts a round. Nonzero for a sink whose events already left by another path (MQTT's fast
+    /// path), so one round confirms many commits at the cost of nothing but cursor latency.
+    var linger: Int64 { get }
 }
 
 extension AlertSink {
+    public var linger: Int64 { 0 }
     public func prepare(cursor: Int64, now: Int64) throws(DeliveryFailure) {}
     public func attach(wake: @escaping @Sendable () -> Void) {}
 }

@@ -148,7 +148,9 @@ public final class DeliveryDispatcher: @unchecked Sendable {
                 waitMilliseconds = settings.backoff.delay(afterFailures: failures, jitter: Double.random(in: 0...1))
             }
             writeCursor(&position)
-            waitForWake(milliseconds: waitMilliseconds, wakeable: failures == 0)
+            if waitForWake(milliseconds: waitMilliseconds, wakeable: failures == 0), sink.linger > 0 {
+                waitForWake(milliseconds: sink.linger, wakeable: false)
+            }
         }
         writeCursor(&position)
         condition.lock()
@@ -262,14 +264,18 @@ public final class DeliveryDispatcher: @unchecked Sendable {
 
     /// Waits `milliseconds`, or less if a wake arrives and `wakeable` (a backoff is not cut short
     /// by new events, only by ``retryNow()`` or a stop).
-    private func waitForWake(milliseconds: Int64, wakeable: Bool) {
+    /// Returns whether a wake (not the deadline) ended the wait.
+    @discardableResult
+    private func waitForWake(milliseconds: Int64, wakeable: Bool) -> Bool {
         let deadline = Date(timeIntervalSinceNow: Double(milliseconds) / 1000)
         condition.lock()
         defer { condition.unlock() }
         while !stopping && !retryPending && !(wakeable && wakePending) {
             if !condition.wait(until: deadline) { break }
         }
+        let woken = wakePending || retryPending
         wakePending = false
         retryPending = false
+        return woken && !stopping
     }
 }

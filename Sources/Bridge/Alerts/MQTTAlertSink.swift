@@ -48,6 +48,10 @@ public final class MQTTAlertSink: AlertSink {
 
     public var name: String { "mqtt" }
 
+    /// Events normally left by the fast path already: rounds only confirm them, so they may wait
+    /// for a few commits (less work beside ingest; the cursor lags by this much).
+    public var linger: Int64 { 20 }
+
     /// The client to publish through (nil: none; events wait in the log).
     public func attach(_ client: MQTTClient?) {
         let wake = state.withLock { state in
