@@ -193,7 +193,10 @@ public final class DeliveryDispatcher: @unchecked Sendable {
             recordFailure("cannot read the alert log: \(error)")
             return .failed
         }
-        guard !events.isEmpty else { return .idle }
+        guard !events.isEmpty else {
+            recordSuccess()  // usable (prepared, log read), just nothing to deliver
+            return .idle
+        }
         let outcome = sink.deliver(events)
         var confirmed = 0
         if let through = outcome.confirmedThrough, through > cursor {
@@ -208,25 +211,22 @@ public final class DeliveryDispatcher: @unchecked Sendable {
             }
         }
         let now = clock()
-        metrics?.recordRound(sink: sink.name, delivered: confirmed, refused: outcome.refusals.count,
-                             failed: outcome.failure != nil, at: now)
+        metrics?.recordRound(sink: sink.name, delivered: confirmed, refused: outcome.refusals.count, at: now)
         condition.lock()
         current.delivered += confirmed
         if confirmed > 0 { current.lastSuccessAt = now }
         condition.unlock()
         if let failure = outcome.failure {
-            recordFailure(failure.message, countedInMetrics: true)
+            recordFailure(failure.message)
             return .failed
         }
         recordSuccess()
         return .delivered
     }
 
-    private func recordFailure(_ message: String, countedInMetrics: Bool = false) {
+    private func recordFailure(_ message: String) {
         let now = clock()
-        if !countedInMetrics {
-            metrics?.recordRound(sink: sink.name, delivered: 0, refused: 0, failed: true, at: now)
-        }
+        metrics?.recordFailure(sink: sink.name)
         condition.lock()
         let first = current.failingSince == nil
         current.failures += 1
@@ -252,6 +252,7 @@ public final class DeliveryDispatcher: @unchecked Sendable {
         current.failingSince = nil
         condition.unlock()
         if recovered {
+            try? store.clearDeliveryFailure(sink: sink.name)
             logger.notice("alert delivery recovered", metadata: ["sink": "\(sink.name)"])
         }
     }

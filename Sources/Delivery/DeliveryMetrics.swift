@@ -31,14 +31,18 @@ public final class DeliveryMetrics: Sendable {
         self.factory = factory
     }
 
-    func recordRound(sink: String, delivered: Int, refused: Int, failed: Bool, at milliseconds: Int64) {
+    func recordRound(sink: String, delivered: Int, refused: Int, at milliseconds: Int64) {
+        guard delivered > 0 || refused > 0 else { return }
         let made = instruments(for: sink)
         if delivered > 0 {
             made.delivered.increment(by: delivered)
             made.lastSuccess.record(Double(milliseconds) / 1000)
         }
         if refused > 0 { made.refusals.increment(by: refused) }
-        if failed { made.failures.increment() }
+    }
+
+    func recordFailure(sink: String) {
+        instruments(for: sink).failures.increment()
     }
 
     /// The sink's lag as stored: events after its cursor and how long the oldest has waited.

@@ -60,6 +60,15 @@ extension TelemetryStore {
         }
     }
 
+    /// Records that `sink` delivers again (moving its cursor does it too).
+    public func clearDeliveryFailure(sink: String) throws(StorageError) {
+        _ = try write { db in
+            try db.execute(sql: "UPDATE alert_deliveries SET failing_since = NULL, last_error = NULL WHERE sink = ?",
+                           arguments: [sink])
+            return 0
+        }
+    }
+
     /// Every registered sink's cursor and lag, by name.
     public func deliveryStates() throws(StorageError) -> [SinkDeliveryState] {
         try read { db in

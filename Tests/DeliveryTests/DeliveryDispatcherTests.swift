@@ -95,6 +95,53 @@ final class DeliveryDispatcherTests: XCTestCase {
         XCTAssertEqual(state.pendingEvents, 0)
     }
 
+    func testASinkThatBecomesUsableWithNothingToDeliverIsNoLongerFailing() throws {
+        let fixture = try DeliveryFixture()
+        let sink = UnpreparedSink(failures: 2)
+        let dispatcher = DeliveryDispatcher(sink: sink, store: fixture.store, logger: Logger(label: "test"), settings: settings())
+        try dispatcher.start()
+        defer { dispatcher.stop() }
+        XCTAssertTrue(waitUntil(timeout: .seconds(10)) { sink.prepared >= 4 })
+        dispatcher.stop()
+        XCTAssertEqual(dispatcher.status.failures, 2)
+        XCTAssertNil(dispatcher.status.failingSince, "prepared and found nothing to deliver: healthy, not failing for ever")
+        let state = try XCTUnwrap(fixture.store.deliveryStates().first)
+        XCTAssertNil(state.failingSince, "the stored failure is cleared too")
+        XCTAssertNil(state.lastError)
+    }
+
+    /// A sink whose `prepare` fails a few times (a broker not connected yet), then succeeds.
+    final class UnpreparedSink: AlertSink, @unchecked Sendable {
+        let name = "unprepared"
+        private let lock = NSLock()
+        private var failuresLeft: Int
+        private var calls = 0
+
+        init(failures: Int) {
+            failuresLeft = failures
+        }
+
+        var prepared: Int {
+            lock.lock()
+            defer { lock.unlock() }
+            return calls
+        }
+
+        func prepare(cursor: Int64, now: Int64) throws(DeliveryFailure) {
+            lock.lock()
+            defer { lock.unlock() }
+            calls += 1
+            if failuresLeft > 0 {
+                failuresLeft -= 1
+                throw DeliveryFailure("not connected yet")
+            }
+        }
+
+        func deliver(_ events: [LoggedAlertEvent]) -> DeliveryOutcome {
+            .delivered(events)
+        }
+    }
+
     func testARestartResumesAfterTheLastConfirmedEvent() throws {
         let fixture = try DeliveryFixture()
         try fixture.raise(device: "a", at: 1000)
