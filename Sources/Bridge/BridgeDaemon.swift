@@ -21,8 +21,11 @@ public final class BridgeDaemon: Sendable {
     private let checkpointer: BackgroundCheckpointer
     private let pipeline: IngestPipeline
     private let mqttSink: MQTTAlertSink
-    /// One per sink, MQTT first (unless `alert-topic` is off).
-    private let dispatchers: [DeliveryDispatcher]
+    /// MQTT's dispatcher (nil with `alert-topic` off): it starts with the broker connection.
+    private let mqttDispatcher: DeliveryDispatcher?
+    /// The Alertmanagers' and webhooks' dispatchers: they start at once.
+    private let httpDispatchers: [DeliveryDispatcher]
+    private var dispatchers: [DeliveryDispatcher] { (mqttDispatcher.map { [$0] } ?? []) + httpDispatchers }
     private let poster: HTTPPoster?
     private let watcher: RuleFilesWatcher?
     private let mqttConfiguration: MQTTConfiguration
@@ -86,22 +89,26 @@ public final class BridgeDaemon: Sendable {
         let poster = configuration.alertmanagers.isEmpty && configuration.webhooks.isEmpty
             ? nil : HTTPPoster(timeout: configuration.deliveryTimeout)
         let store = self.store
-        var sinks: [any AlertSink] = configuration.publishAlerts ? [mqttSink] : []
+        var httpSinks: [any AlertSink] = []
         if let poster {
-            sinks += configuration.alertmanagers.map {
+            httpSinks += configuration.alertmanagers.map {
                 AlertmanagerSink(target: $0, poster: poster, store: store, externalURL: configuration.externalURL,
                                  resendInterval: configuration.alertmanagerResendInterval)
             } as [any AlertSink]
-            sinks += configuration.webhooks.map { WebhookSink(target: $0, poster: poster, clock: WallClock.milliseconds) } as [any AlertSink]
+            httpSinks += configuration.webhooks.map { WebhookSink(target: $0, poster: poster, clock: WallClock.milliseconds) } as [any AlertSink]
         }
-        let dispatchers = sinks.map {
-            DeliveryDispatcher(sink: $0, store: store, logger: logger, metrics: metrics?.delivery)
+        let dispatcher = { (sink: any AlertSink) in
+            DeliveryDispatcher(sink: sink, store: store, logger: logger, metrics: metrics?.delivery)
         }
-        let publishAlerts = configuration.publishAlerts
+        let mqttDispatcher = configuration.publishAlerts ? dispatcher(mqttSink) : nil
+        let httpDispatchers = httpSinks.map(dispatcher)
         let observer: CommitObserver = { batch in
             if !batch.alerts.isEmpty {
-                if publishAlerts { mqttSink.publishCommitted(batch.loggedAlerts) }
-                for dispatcher in dispatchers { dispatcher.wake() }
+                if let mqttDispatcher {
+                    mqttSink.publishCommitted(batch.loggedAlerts)
+                    mqttDispatcher.wake()
+                }
+                for dispatcher in httpDispatchers { dispatcher.wake() }
             }
             commitObserver?(batch)
         }
@@ -115,7 +122,8 @@ public final class BridgeDaemon: Sendable {
             throw .storage(error)
         }
         self.mqttSink = mqttSink
-        self.dispatchers = dispatchers
+        self.mqttDispatcher = mqttDispatcher
+        self.httpDispatchers = httpDispatchers
         self.poster = poster
         self.pipeline = pipeline
         watcher = rulesDirectory.map { RuleFilesWatcher(directory: $0, schema: schema, pipeline: pipeline, logger: logger) }
@@ -202,15 +210,14 @@ public final class BridgeDaemon: Sendable {
     /// (MQTT delivery starts with ``start()``'s connection). Idempotent; ``run(whenStopping:)``
     /// calls it first.
     public func startDelivery() throws(BridgeError) {
-        try startDispatchers { $0.sink.name != mqttSink.name }
-        let sinks = dispatchers.map(\.sink.name).filter { $0 != mqttSink.name }
-        if !sinks.isEmpty {
-            logger.info("delivering alert events", metadata: ["sinks": "\(sinks.joined(separator: " "))"])
+        try startDispatchers(httpDispatchers)
+        if !httpDispatchers.isEmpty {
+            logger.info("delivering alert events", metadata: ["sinks": "\(httpDispatchers.map(\.sink.name).joined(separator: " "))"])
         }
     }
 
-    private func startDispatchers(where include: (DeliveryDispatcher) -> Bool) throws(BridgeError) {
-        for dispatcher in dispatchers where include(dispatcher) {
+    private func startDispatchers(_ dispatchers: [DeliveryDispatcher]) throws(BridgeError) {
+        for dispatcher in dispatchers {
             do {
                 try dispatcher.start()
             } catch {
@@ -234,8 +241,7 @@ public final class BridgeDaemon: Sendable {
             try client.connect(subscriptions: subscriptions, connectionObserver: { mqttSink.connectionChanged(connected: $0) }) { batch in
                 let messages = batch.messages.map {
                     InboundMessage(topic: $0.topic, payload: $0.payload, receivedAt: $0.receivedAt,
-                                   trace: $0.correlationData == nil && $0.userProperties.isEmpty ? nil
-                                       : MessageTrace(traceparent: $0.userProperty("traceparent"), correlationData: $0.correlationData))
+                                   trace: MessageTrace(traceparent: $0.userProperty("traceparent"), correlationData: $0.correlationData))
                 }
                 do {
                     try pipeline.ingest(messages)
@@ -251,7 +257,7 @@ public final class BridgeDaemon: Sendable {
         }
         connection.withLock { $0 = client }
         mqttSink.attach(client)
-        try startDispatchers { _ in true }
+        try startDispatchers(dispatchers)
         logger.info("ready", metadata: ["clientID": "\(mqttConfiguration.clientID)"])
     }
 

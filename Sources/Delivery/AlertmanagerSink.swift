@@ -50,7 +50,7 @@ public final class AlertmanagerSink: AlertSink {
             let alerts = firing[chunk..<min(chunk + 500, firing.count)].compactMap { try? alert(for: $0.record, now: now) }
             guard !alerts.isEmpty else { continue }
             let response = try poster.post(target.alertsEndpoint, body: Self.array(alerts), headers: [])
-            guard (200..<300).contains(response.status) else {
+            guard response.verdict == .confirmed else {
                 throw DeliveryFailure("HTTP \(response.status) re-sending the firing alerts: \(response.body.prefix(200))")
             }
         }
@@ -78,13 +78,13 @@ public final class AlertmanagerSink: AlertSink {
         } catch {
             return .failed(error)
         }
-        switch response.status {
-        case 200..<300:
+        switch response.verdict {
+        case .confirmed:
             outcome.confirmedThrough = events.last?.sequence
             return outcome
-        case 400..<500 where response.status != 408 && response.status != 429:
+        case .refused:
             return deliverOneByOne(bodies, refused: outcome.refusals, lastSequence: events.last?.sequence)
-        default:
+        case .retry:
             return .failed(DeliveryFailure("HTTP \(response.status) from \(HTTPPoster.redacted(target.url)): \(response.body.prefix(200))"))
         }
     }
@@ -100,14 +100,14 @@ public final class AlertmanagerSink: AlertSink {
                 outcome.failure = error
                 return outcome
             }
-            switch response.status {
-            case 200..<300:
+            switch response.verdict {
+            case .confirmed:
                 break
-            case 400..<500 where response.status != 408 && response.status != 429:
+            case .refused:
                 outcome.refusals.append(DeliveryRefusal(sequence: event.sequence, eventID: event.record.id,
                                                         reason: "HTTP \(response.status)", response: response.body,
                                                         at: WallClock.milliseconds()))
-            default:
+            case .retry:
                 outcome.failure = DeliveryFailure("HTTP \(response.status) from \(HTTPPoster.redacted(target.url))")
                 return outcome
             }

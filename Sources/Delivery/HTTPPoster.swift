@@ -15,6 +15,20 @@ public final class HTTPPoster: Sendable {
         public var status: Int
         /// The start of the body (up to ``HTTPPoster/maximumResponseBytes``).
         public var body: String
+
+        /// What the answer means for the event(s) sent: 2xx confirms; 408, 429, 5xx, a redirect
+        /// or an informational status is worth retrying; any other 4xx is a permanent refusal.
+        public var verdict: Verdict {
+            switch status {
+            case 200..<300: .confirmed
+            case 400..<500 where status != 408 && status != 429: .refused
+            default: .retry
+            }
+        }
+
+        public enum Verdict: Sendable {
+            case confirmed, retry, refused
+        }
     }
 
     /// Bytes of a response body read at most.

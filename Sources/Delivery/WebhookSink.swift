@@ -41,13 +41,13 @@ public final class WebhookSink: AlertSink {
                 outcome.failure = error
                 return outcome
             }
-            switch response.status {
-            case 200..<300:
+            switch response.verdict {
+            case .confirmed:
                 outcome.confirmedThrough = event.sequence
-            case 408, 429, 500..<600, 300..<400, 100..<200:
+            case .retry:
                 outcome.failure = DeliveryFailure("HTTP \(response.status) from \(HTTPPoster.redacted(target.url))")
                 return outcome
-            default:
+            case .refused:
                 outcome.refusals.append(DeliveryRefusal(sequence: event.sequence, eventID: event.record.id,
                                                         reason: "HTTP \(response.status)", response: response.body, at: clock()))
                 outcome.confirmedThrough = event.sequence

@@ -140,11 +140,7 @@ extension TelemetryStore {
                 ORDER BY rowid
                 """)
             try statement.bind(1, sequence)
-            var events: [LoggedAlertEvent] = []
-            while try statement.step() {
-                events.append(LoggedAlertEvent(sequence: statement.int64(0), record: try decodeAlert(statement, from: 1)))
-            }
-            return events
+            return try decodeLoggedAlerts(statement)
         }
     }
 
@@ -165,17 +161,17 @@ extension TelemetryStore {
                 """)
             try statement.bind(1, sequence)
             try statement.bind(2, Int64(max(0, limit)))
-            var events: [LoggedAlertEvent] = []
-            while try statement.step() {
-                events.append(LoggedAlertEvent(sequence: statement.int64(0), record: try decodeAlert(statement, from: 1)))
-            }
-            return events
+            return try decodeLoggedAlerts(statement)
         }
     }
 
-    /// The sequence of the newest event in the log (0 when empty): with a cursor, the sink's lag.
-    public func lastAlertSequence() throws(StorageError) -> Int64 {
-        try read { db in try Int64.fetchOne(db, sql: "SELECT coalesce(max(rowid), 0) FROM alerts") ?? 0 }
+    /// Steps `statement` (selecting `rowid, ` and ``alertColumns``) to the end.
+    private func decodeLoggedAlerts(_ statement: RawStatement) throws -> [LoggedAlertEvent] {
+        var events: [LoggedAlertEvent] = []
+        while try statement.step() {
+            events.append(LoggedAlertEvent(sequence: statement.int64(0), record: try decodeAlert(statement, from: 1)))
+        }
+        return events
     }
 
     /// A small write transaction under the writer lock (beside ingest's batches).

@@ -87,24 +87,23 @@ public final class MQTTAlertSink: AlertSink {
         } catch {
             throw DeliveryFailure("cannot read the alert log: \(error)")
         }
-        var firing = 0
+        // Outside the lock and with backpressure (one retained message per pair the log knows):
+        // the fast path stays off until `reconciled` names this connection.
         do {
-            try state.withLock { (state: inout State) throws(MQTTError) in
-                for event in latest {
-                    let raised = event.record.type == .raised
-                    if raised { firing += 1 }
-                    try client.publishWithoutWaiting(
-                        topic: topics.activeTopic(alert: event.record.alert, device: event.record.device),
-                        payload: raised ? Array(event.record.event.utf8) : [], qos: 1, retain: true,
-                        properties: raised ? Self.properties(of: event) : nil)
-                }
-                if state.client === client { state.publishedThrough = max(state.publishedThrough, through) }
+            for event in latest {
+                let active = activeMessage(of: event)
+                try client.publish(topic: active.topic, payload: active.payload, qos: 1, retain: true, properties: active.properties)
             }
             try client.flush(timeout: acknowledgementTimeout)
         } catch {
             throw DeliveryFailure("reconciling the retained active alerts: \(error)")
         }
-        state.withLock { $0.reconciled = (ObjectIdentifier(client), connection) }
+        let firing = latest.count { $0.record.type == .raised }
+        state.withLock { state in
+            guard state.client === client else { return }
+            state.publishedThrough = max(state.publishedThrough, through)
+            state.reconciled = (ObjectIdentifier(client), connection)
+        }
         logger.info("retained active alerts reconciled with the alert log", metadata: [
             "firing": "\(firing)", "cleared": "\(latest.count - firing)", "through": "\(through)",
         ])
@@ -159,14 +158,19 @@ public final class MQTTAlertSink: AlertSink {
     /// Queues an event on its event topic and the retained active topic; never waits.
     private func publish(_ event: LoggedAlertEvent, through client: MQTTClient) throws(MQTTError) {
         let record = event.record
-        let json = Array(record.event.utf8)
-        let properties = Self.properties(of: event)
         try client.publishWithoutWaiting(
             topic: topics.eventTopic(severity: record.severity ?? "unknown", alert: record.alert, device: record.device),
-            payload: json, qos: 1, retain: false, properties: properties)
-        try client.publishWithoutWaiting(topic: topics.activeTopic(alert: record.alert, device: record.device),
-                                         payload: record.type == .raised ? json : [], qos: 1, retain: true,
-                                         properties: record.type == .raised ? properties : nil)
+            payload: Array(record.event.utf8), qos: 1, retain: false, properties: Self.properties(of: event))
+        let active = activeMessage(of: event)
+        try client.publishWithoutWaiting(topic: active.topic, payload: active.payload, qos: 1, retain: true,
+                                         properties: active.properties)
+    }
+
+    /// The retained "firing now" message an event leaves: the raise itself, or empty after a clear.
+    private func activeMessage(of event: LoggedAlertEvent) -> (topic: String, payload: [UInt8], properties: MQTTPublishProperties?) {
+        let raised = event.record.type == .raised
+        return (topics.activeTopic(alert: event.record.alert, device: event.record.device),
+                raised ? Array(event.record.event.utf8) : [], raised ? Self.properties(of: event) : nil)
     }
 
     private func connectedClient() throws(DeliveryFailure) -> (client: MQTTClient, connection: Int) {

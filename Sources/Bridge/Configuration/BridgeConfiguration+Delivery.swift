@@ -34,9 +34,9 @@ extension BridgeConfiguration {
             let url = try httpURL(item, setting: setting)
             var secret = flagSecret
             if let (path, source) = item.fields["secret-file"] {
-                var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-                    throw .invalidValue(setting: "\(setting).secret-file", value: path, source: source, expected: "a path to an existing file")
+                guard SettingReader.isFile(path) else {
+                    throw .invalidValue(setting: "\(setting).secret-file", value: path, source: source,
+                                        expected: SettingReader.existingFileExpectation)
                 }
                 secret = Array(try reader.secret(from: path, setting: "\(setting).secret-file").utf8)
             }

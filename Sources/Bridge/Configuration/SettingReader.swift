@@ -84,12 +84,17 @@ struct SettingReader {
 
     mutating func existingFile(_ name: String) throws(ConfigurationError) -> String? {
         guard let path = try string(name) else { return nil }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            throw invalid(name, expected: "a path to an existing file")
-        }
+        guard Self.isFile(path) else { throw invalid(name, expected: Self.existingFileExpectation) }
         return path
     }
+
+    /// Whether `path` names a file (not a directory).
+    static func isFile(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+    }
+
+    static let existingFileExpectation = "a path to an existing file"
 
     func invalid(_ name: String, expected: String) -> ConfigurationError {
         let (value, source) = lastSource[name] ?? values.value(name) ?? ("", .defaultValue)
