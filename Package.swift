@@ -8,7 +8,7 @@ let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metri
 let prometheus: Target.Dependency = .product(name: "Prometheus", package: "swift-prometheus")
 let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
 let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
-let httpClient: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
+let nioSSL: Target.Dependency = .product(name: "NIOSSL", package: "swift-nio-ssl")
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 
 let package = Package(
@@ -28,7 +28,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
-        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
@@ -47,7 +47,7 @@ let package = Package(
         // The SQLite event log (GRDB): schema, migrations, batched writer, queries.
         .target(name: "Storage", dependencies: ["Telemetry", grdb]),
         // Alert delivery from the alert log (the outbox): per-sink dispatchers, webhooks, Alertmanager.
-        .target(name: "Delivery", dependencies: ["Telemetry", "Rules", "Storage", logging, metrics, httpClient, crypto, nioPosix,
+        .target(name: "Delivery", dependencies: ["Telemetry", "Rules", "Storage", logging, metrics, nioSSL, crypto, nioPosix,
                                                  .product(name: "NIOCore", package: "swift-nio"),
                                                  .product(name: "NIOHTTP1", package: "swift-nio")]),
         // The daemon pipeline: configuration, ingest, rules and alerts, simulator, lifecycle.

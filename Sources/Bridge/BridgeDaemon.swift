@@ -97,11 +97,15 @@ public final class BridgeDaemon: Sendable {
             } as [any AlertSink]
             httpSinks += configuration.webhooks.map { WebhookSink(target: $0, poster: poster, clock: WallClock.milliseconds) } as [any AlertSink]
         }
-        let dispatcher = { (sink: any AlertSink) in
-            DeliveryDispatcher(sink: sink, store: store, logger: logger, metrics: metrics?.delivery)
+        let backlog = BacklogSignal()
+        let dispatcher = { (sink: any AlertSink, yielding: Bool) in
+            var settings = DeliveryDispatcher.Settings()
+            if yielding { settings.yieldWhile = { backlog.isDraining } }
+            return DeliveryDispatcher(sink: sink, store: store, logger: logger, metrics: metrics?.delivery, settings: settings)
         }
-        let mqttDispatcher = configuration.publishAlerts ? dispatcher(mqttSink) : nil
-        let httpDispatchers = httpSinks.map(dispatcher)
+        // The MQTT sink's events leave from the ingest thread (its fast path): nothing to yield.
+        let mqttDispatcher = configuration.publishAlerts ? dispatcher(mqttSink, false) : nil
+        let httpDispatchers = httpSinks.map { dispatcher($0, true) }
         let observer: CommitObserver = { batch in
             if !batch.alerts.isEmpty {
                 if let mqttDispatcher {
@@ -116,7 +120,7 @@ public final class BridgeDaemon: Sendable {
         do {
             pipeline = try IngestPipeline(catalog: catalog, maxPayloadBytes: configuration.maxPayload, store: store,
                                           rules: engine, logger: logger,
-                                          backlogBatchSize: configuration.batchSize, metrics: metrics,
+                                          backlogBatchSize: configuration.batchSize, backlog: backlog, metrics: metrics,
                                           commitObserver: observer, limits: IngestLimits(configuration))
         } catch {
             throw .storage(error)

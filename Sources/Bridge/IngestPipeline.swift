@@ -44,7 +44,7 @@ public final class IngestPipeline: Sendable {
     /// A batch this large means the broker had more waiting: a backlog is being drained.
     private let backlogBatchSize: Int
     /// Set while a backlog is drained; the wall-clock tick waits until it is caught up.
-    private let drainingBacklog = Atomic<Bool>(false)
+    public let backlog: BacklogSignal
     private let metrics: BridgeMetrics?
     private let commitObserver: CommitObserver?
     private let limits: IngestLimits
@@ -58,7 +58,7 @@ public final class IngestPipeline: Sendable {
     ///   - clock: wall-clock milliseconds since the epoch, injected so tests control time.
     public init(catalog: DeviceCatalog, maxPayloadBytes: Int, store: TelemetryStore, rules: RuleEngine? = nil,
                 logger: Logger = Logger(label: "telemetry-bridge.pipeline"),
-                counters: IngestCounters = IngestCounters(), backlogBatchSize: Int = 1000,
+                counters: IngestCounters = IngestCounters(), backlogBatchSize: Int = 1000, backlog: BacklogSignal = BacklogSignal(),
                 metrics: BridgeMetrics? = nil, commitObserver: CommitObserver? = nil, limits: IngestLimits = .none,
                 clock: @escaping @Sendable () -> Int64 = WallClock.milliseconds) throws(StorageError)
     {
@@ -66,6 +66,7 @@ public final class IngestPipeline: Sendable {
         self.metrics = metrics
         self.commitObserver = commitObserver
         self.backlogBatchSize = backlogBatchSize
+        self.backlog = backlog
         self.catalog = catalog
         self.decoder = MessageDecoder(catalog: catalog, maxPayloadBytes: maxPayloadBytes,
                                       maxTimestampAge: limits.maxTimestampAge, maxTimestampAhead: limits.maxTimestampAhead)
@@ -94,7 +95,7 @@ public final class IngestPipeline: Sendable {
     public func ingest(_ messages: [InboundMessage]) throws(StorageError) -> WriteOutcome {
         counters.pending.add(messages.count, ordering: .relaxed)
         defer { counters.pending.subtract(messages.count, ordering: .relaxed) }
-        drainingBacklog.store(messages.count >= backlogBatchSize, ordering: .relaxed)
+        backlog.recordBatch(full: messages.count >= backlogBatchSize)
         var batch = IngestBatch(observedAt: clock())
         batch.readings.reserveCapacity(messages.count * 2)
         var decoded = messages.map(decoder.decode)
@@ -155,7 +156,7 @@ public final class IngestPipeline: Sendable {
     /// clock) it does nothing: otherwise every device would look silent until the backlog is in.
     @discardableResult
     public func tick(now: Int64) throws(StorageError) -> [AlertEvent] {
-        guard !drainingBacklog.load(ordering: .relaxed) else { return [] }
+        guard !backlog.isDraining else { return [] }
         return try state.withLock { (state: inout State) throws(StorageError) -> [AlertEvent] in
             let events = state.engine?.advance(to: now) ?? []
             guard !events.isEmpty else { return [] }

@@ -6,7 +6,8 @@ import Telemetry
 /// Delivers the alert log to one sink, in log order, at least once.
 ///
 /// The dispatcher owns a thread (deliveries block on the network and SQLite; they never run on
-/// Swift concurrency's cooperative threads). Each round reads up to ``Settings/batchSize`` events
+/// Swift concurrency's cooperative threads), at a lower priority than ingest (see
+/// ``DeliveryThread``). Each round reads up to ``Settings/batchSize`` events
 /// after the sink's durable cursor, hands them to the sink, and moves the cursor over what the
 /// sink confirmed (written at most every ``Settings/cursorWriteInterval`` under load), so a
 /// restart resumes where confirmation stopped: consumers see an event again
@@ -28,6 +29,14 @@ public final class DeliveryDispatcher: @unchecked Sendable {
         /// fewer small write transactions beside ingest; after a crash at most this much more is
         /// delivered again.
         public var cursorWriteInterval: Int64 = 250
+        /// While this says so (ingest is draining a backlog), rounds wait, up to
+        /// ``maximumYield`` ms each: the events are safe in the outbox, the readings still queued
+        /// at the broker are not (a broker drops what exceeds its queue limits), and on a small
+        /// machine every core is needed for ingest then. Nil: never.
+        public var yieldWhile: (@Sendable () -> Bool)?
+        /// The longest a round waits for ``yieldWhile``, so that under lasting overload events
+        /// still flow (a round at least this often) and the lag stays bounded.
+        public var maximumYield: Int64 = 2000
 
         public init() {}
     }
@@ -70,8 +79,11 @@ public final class DeliveryDispatcher: @unchecked Sendable {
         guard !alreadyStarted else { return }
         let cursor = try store.registerSink(sink.name, fromStart: settings.fromStart, at: clock())
         sink.attach { [weak self] in self?.retryNow() }
-        let thread = Thread { [self] in run(cursor: cursor) }
-        thread.name = "delivery"
+        let name = "sink-\(sink.name)"
+        let thread = Thread { [self] in
+            DeliveryThread.configureCurrent(name: name)
+            run(cursor: cursor)
+        }
         thread.start()
     }
 
@@ -133,6 +145,7 @@ public final class DeliveryDispatcher: @unchecked Sendable {
         var position = Position(cursor: initial, stored: initial)
         var failures = 0
         while !isStopping() {
+            yieldToIngest()
             let waitMilliseconds: Int64
             switch round(&position) {
             case .delivered:
@@ -157,6 +170,16 @@ public final class DeliveryDispatcher: @unchecked Sendable {
         finished = true
         condition.broadcast()
         condition.unlock()
+    }
+
+    /// Waits while ``Settings/yieldWhile`` holds, for at most ``Settings/maximumYield`` ms
+    /// (looking again every 20 ms: only while ingest is saturated).
+    private func yieldToIngest() {
+        guard let busy = settings.yieldWhile, busy() else { return }
+        let start = clock()
+        while busy() && clock() &- start < settings.maximumYield && !isStopping() {
+            waitForWake(milliseconds: 20, wakeable: false)
+        }
     }
 
     private enum RoundResult {

@@ -137,9 +137,9 @@ final class ClientCore: @unchecked Sendable {
         condition.unlock()
 
         let thread = Thread { [self] in
+            Thread.current.name = "mqtt-network"  // set on the thread itself: Linux names only the running thread
             self.runLoop()
         }
-        thread.name = "mqtt-network"
         thread.start()
 
         let grace = configuration.connectTimeout + .seconds(2)

@@ -155,6 +155,12 @@ final class AlertDeliveryIntegrationTests: XCTestCase {
         XCTAssertTrue(health.body.contains("HTTP 503"), health.body)
         XCTAssertTrue(health.body.contains(#""delivery:mqtt":"ok""#), health.body)
 
+        // The MQTT sink confirms on its own thread: wait for its PUBACK round, not for a moment.
+        XCTAssertTrue(waitUntil(timeout: .seconds(20)) {
+            guard let body = try? httpGet(port, "/metrics").body else { return false }
+            return body.contains(#"telemetry_bridge_alert_deliveries_total{sink="mqtt"} 1"#)
+                && body.contains(#"telemetry_bridge_alert_delivery_lag_events{sink="mqtt"} 0"#)
+        })
         let metrics = try httpGet(port, "/metrics").body
         XCTAssertTrue(metrics.contains(#"telemetry_bridge_alert_delivery_lag_events{sink="\#(sink)"} 1"#), metrics)
         XCTAssertTrue(metrics.contains(#"telemetry_bridge_alert_delivery_lag_events{sink="mqtt"} 0"#), metrics)

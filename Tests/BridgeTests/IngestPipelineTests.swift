@@ -46,6 +46,22 @@ final class IngestPipelineTests: XCTestCase {
         XCTAssertEqual(counters.pending, 0)
     }
 
+    func testAFullBatchSignalsABacklogUntilAShortOneOrForAMomentOnly() throws {
+        let store = try TelemetryStore(path: directory.file("backlog.sqlite"))
+        let catalog = try DeviceCatalog.load(directory: BridgeProcess.devicesDirectory)
+        let pipeline = try IngestPipeline(catalog: catalog, maxPayloadBytes: 1024, store: store, backlogBatchSize: 2,
+                                          clock: { 1_795_428_900_000 })
+        let reading = message("greenhouse/north/gh-01/climate", #"{"ts":1795428900000,"temp":21,"hum":40}"#)
+        XCTAssertFalse(pipeline.backlog.isDraining)
+        try pipeline.ingest([reading, reading])
+        XCTAssertTrue(pipeline.backlog.isDraining, "a full batch: the broker had more waiting")
+        try pipeline.ingest([reading])
+        XCTAssertFalse(pipeline.backlog.isDraining, "a short batch: caught up")
+        try pipeline.ingest([reading, reading])
+        XCTAssertTrue(waitUntil(timeout: .seconds(5)) { !pipeline.backlog.isDraining },
+                      "a backlog that ended on a full batch is over once no batch follows")
+    }
+
     func testUnitsReachSeriesWhenADevicesFirstMessageWasADeadLetter() throws {
         let (pipeline, store) = try makePipeline()
         try pipeline.ingest([message("greenhouse/north/gh-01/climate", "{oops")])

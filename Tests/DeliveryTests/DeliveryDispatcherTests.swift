@@ -2,6 +2,7 @@ import Delivery
 import Foundation
 import Logging
 import Storage
+import Synchronization
 import TestSupport
 import XCTest
 
@@ -76,6 +77,30 @@ final class DeliveryDispatcherTests: XCTestCase {
         XCTAssertEqual(try fixture.store.deliveryCursor(sink: "scripted"), 5)
         XCTAssertEqual(dispatcher.status.delivered, 5)
         XCTAssertNil(dispatcher.status.failingSince)
+    }
+
+    func testRoundsWaitWhileIngestIsBusyButNoLongerThanTheBound() throws {
+        let fixture = try DeliveryFixture()
+        let raised = try fixture.raise(at: 1000)
+        let busy = Mutex((value: true, looks: 0))
+        let now = Mutex<Int64>(0)
+        var settings = settings()
+        settings.maximumYield = 5000
+        settings.yieldWhile = { busy.withLock { $0.looks += 1; return $0.value } }
+        let sink = ScriptedSink()
+        let dispatcher = DeliveryDispatcher(sink: sink, store: fixture.store, logger: Logger(label: "test"), settings: settings,
+                                            clock: { now.withLock { $0 } })
+        try dispatcher.start()
+        defer { dispatcher.stop() }
+        XCTAssertTrue(waitUntil(timeout: .seconds(10)) { busy.withLock { $0.looks } >= 5 })
+        XCTAssertEqual(sink.rounds, 0, "no round while ingest is busy")
+        now.withLock { $0 = 5000 }  // the bound: a round goes out although ingest is still busy
+        XCTAssertEqual(try sink.waitFor(1), [raised.id])
+
+        let second = try fixture.raise(device: "d2", at: 2000)
+        busy.withLock { $0.value = false }
+        dispatcher.wake()
+        XCTAssertEqual(try sink.waitFor(2), [raised.id, second.id])
     }
 
     func testAFailingSinkIsRetriedAndTheCursorWaitsForIt() throws {

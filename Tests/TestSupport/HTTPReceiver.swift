@@ -30,6 +30,7 @@ public final class HTTPReceiver: @unchecked Sendable {
     private var connections: [ObjectIdentifier: Channel] = [:]
     private let condition = NSCondition()
     private var recorded: [Request] = []
+    private var accepted = 0
     private var script: @Sendable (Request) -> Reply
 
     /// Starts listening; `script` decides each answer (default 200).
@@ -82,6 +83,7 @@ public final class HTTPReceiver: @unchecked Sendable {
         let key = ObjectIdentifier(channel)
         condition.lock()
         connections[key] = channel
+        accepted += 1
         condition.unlock()
         channel.closeFuture.whenComplete { [weak self] _ in
             guard let self else { return }
@@ -89,6 +91,13 @@ public final class HTTPReceiver: @unchecked Sendable {
             connections[key] = nil
             condition.unlock()
         }
+    }
+
+    /// Connections accepted so far (a client that keeps its connection alive opens one).
+    public var acceptedConnections: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return accepted
     }
 
     /// Every request so far.
