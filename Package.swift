@@ -50,16 +50,19 @@ let package = Package(
         .target(name: "Delivery", dependencies: ["Telemetry", "Rules", "Storage", logging, metrics, nioSSL, crypto, nioPosix,
                                                  .product(name: "NIOCore", package: "swift-nio"),
                                                  .product(name: "NIOHTTP1", package: "swift-nio")]),
+        // Stored history through the rules engine: replay, warm-up, live == replay and what-if
+        // comparison, republishing; no broker, no HTTP.
+        .target(name: "Replay", dependencies: ["Telemetry", "Rules", "Storage"]),
         // The daemon pipeline: configuration, ingest, rules and alerts, simulator, lifecycle.
-        .target(name: "Bridge", dependencies: ["MQTT", "Telemetry", "Storage", "Rules", "Delivery", logging, yams, metrics]),
+        .target(name: "Bridge", dependencies: ["MQTT", "Telemetry", "Storage", "Rules", "Replay", "Delivery", logging, yams, metrics]),
         // The dashboard: pages, JSON API, live events and /metrics over the event log (Hummingbird 2).
-        .target(name: "Dashboard", dependencies: ["Bridge", "Storage", "Telemetry", "Rules", logging, metrics, prometheus, hummingbird, nioPosix,
+        .target(name: "Dashboard", dependencies: ["Replay", "Storage", "Telemetry", "Rules", logging, metrics, prometheus, hummingbird, nioPosix,
                                             .product(name: "HummingbirdCore", package: "hummingbird"),
                                             .product(name: "NIOHTTPTypes", package: "swift-nio-extras")],
                 resources: [.copy("Resources")]),
         .executableTarget(
             name: "telemetry-bridge",
-            dependencies: ["Bridge", "Dashboard", "Telemetry", "Storage", "MQTT", "Rules", logging, metrics, prometheus, hummingbird, nioPosix,
+            dependencies: ["Bridge", "Dashboard", "Replay", "Telemetry", "Storage", "MQTT", "Rules", logging, metrics, prometheus, hummingbird, nioPosix,
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),
@@ -67,7 +70,7 @@ let package = Package(
         // Rules micro-benchmark (release mode; see Benchmarks/README.md).
         .executableTarget(name: "rules-benchmark", dependencies: ["Rules", "Telemetry"], path: "Benchmarks/RulesBenchmark"),
         // Dashboard benchmark: /api/series and /api/overview through a loopback server (release mode).
-        .executableTarget(name: "dashboard-benchmark", dependencies: ["Dashboard", "Bridge", "Storage", "Rules", "Telemetry", logging, hummingbird],
+        .executableTarget(name: "dashboard-benchmark", dependencies: ["Dashboard", "Replay", "Storage", "Rules", "Telemetry", logging, hummingbird],
                           path: "Benchmarks/DashboardBenchmark"),
 
         // Shared helpers for tests that run real processes (mosquitto, the daemon).
@@ -77,10 +80,14 @@ let package = Package(
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Telemetry", "TestSupport"]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Telemetry", grdb]),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Bridge", "Storage", "Telemetry", "Rules", "TestSupport", metrics, prometheus, nioPosix,
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Replay", "Storage", "Telemetry", "Rules", "TestSupport", metrics, prometheus, nioPosix,
                                                           .product(name: "HummingbirdTesting", package: "hummingbird")]),
+        // The daemon and the dashboard together in one process (metrics and live events of real commits).
+        .testTarget(name: "IntegrationTests", dependencies: ["Bridge", "Dashboard", "Replay", "Storage", "Telemetry", "Rules", "MQTT",
+                                                            "TestSupport", metrics, prometheus, nioPosix,
+                                                            .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Storage", "Rules", "Telemetry", "TestSupport", crypto]),
-        .testTarget(name: "BridgeTests", dependencies: ["Bridge", "Delivery", "Storage", "Telemetry", "MQTT", "Rules", "TestSupport", grdb, metrics, prometheus]),
+        .testTarget(name: "BridgeTests", dependencies: ["Bridge", "Replay", "Delivery", "Storage", "Telemetry", "MQTT", "Rules", "TestSupport", grdb, metrics, prometheus]),
     ],
     swiftLanguageModes: [.v6]
 )

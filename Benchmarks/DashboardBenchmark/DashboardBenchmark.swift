@@ -1,4 +1,4 @@
-import Bridge
+import Replay
 import Dashboard
 import Foundation
 import Hummingbird

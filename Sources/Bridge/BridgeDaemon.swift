@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Logging
 import MQTT
+import Replay
 import Rules
 import Storage
 import Synchronization

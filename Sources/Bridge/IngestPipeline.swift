@@ -1,5 +1,6 @@
 import Dispatch
 import Logging
+import Replay
 import Rules
 import Storage
 import Synchronization

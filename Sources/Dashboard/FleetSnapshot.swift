@@ -1,4 +1,4 @@
-import Bridge
+import Replay
 import Rules
 import Storage
 

@@ -1,4 +1,4 @@
-import Bridge
+import Storage
 import Synchronization
 
 /// One commit on its way to the `/api/events` clients. The ingest thread only wraps the batch;

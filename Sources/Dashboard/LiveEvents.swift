@@ -1,9 +1,9 @@
-import Bridge
+import Storage
 import Synchronization
 
 /// Fans committed batches out to the `/api/events` clients as server-sent events.
 ///
-/// ``publish(_:)`` is a ``Bridge/CommitObserver``: it runs on the ingest thread, so it never waits
+/// ``publish(_:)`` is a ``Storage/CommitObserver``: it runs on the ingest thread, so it never waits
 /// for a client and does not encode. With no client connected it costs one atomic load; otherwise
 /// one allocation and a short lock per client to append the batch to the client's bounded buffer.
 /// The clients' tasks encode each batch once, off the ingest thread. A client whose buffer is full

@@ -1,4 +1,3 @@
-import Bridge
 import Hummingbird
 import Metrics
 import Prometheus
@@ -16,10 +15,12 @@ public struct MetricsEndpoint: Sendable {
         self.refresh = refresh
     }
 
-    /// A swift-metrics factory over `registry` with the bridge's histogram buckets.
-    public static func factory(registry: PrometheusCollectorRegistry) -> PrometheusMetricsFactory {
+    /// A swift-metrics factory over `registry` with histogram buckets per metric name (the
+    /// daemon's are `BridgeMetrics.histogramBuckets`).
+    public static func factory(registry: PrometheusCollectorRegistry,
+                               histogramBuckets: [String: [Duration]]) -> PrometheusMetricsFactory {
         var factory = PrometheusMetricsFactory(registry: registry)
-        factory.durationHistogramBuckets = BridgeMetrics.histogramBuckets
+        factory.durationHistogramBuckets = histogramBuckets
         return factory
     }
 

@@ -10,6 +10,10 @@ public struct RuleSet: Sendable {
     public let schema: RuleSchema
     let symbols: SymbolTable
 
+    /// Whether any rule's result can change with time alone (`silent()`, `age()`), as the checker
+    /// found: such rules need a clock between readings (the daemon's tick, the replay's onsets).
+    public var dependsOnTime: Bool { rules.contains { $0.dependsOnTime } }
+
     public static func empty(schema: RuleSchema) -> RuleSet {
         RuleSet(rules: [], schema: schema, symbols: SymbolTable())
     }

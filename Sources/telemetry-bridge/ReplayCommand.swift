@@ -3,6 +3,7 @@ import Bridge
 import Foundation
 import Logging
 import MQTT
+import Replay
 import Rules
 import Storage
 import Telemetry
@@ -246,14 +247,11 @@ struct ReplayCommand: ParsableCommand {
         _ replayer: Replayer, current: RuleSet, draft: RuleSet, tolerance: Int64, format: ReplayFormat, colour: Bool,
         output: OutputBuffer, progress: ReplayProgress
     ) throws -> Bool {
-        var comparison = AlertComparison(tolerance: tolerance)
-        for rule in current.rules + draft.rules { comparison.register(alert: rule.name) }
         let formatter = DifferenceFormatter(format: format, baselineName: "current", candidateName: "draft", colour: colour)
         if let header = formatter.header { try output.line(header) }
-        try replayer.run([current, draft], observing: { _, _ in progress.advance() }) { replay in
-            let differences = comparison.compare(baseline: replay.events[0].map(ComparedEvent.init),
-                                                 candidate: replay.events[1].map(ComparedEvent.init))
-            for difference in differences { try output.line(formatter.line(for: difference)) }
+        let comparison = try replayer.compare(current: current, draft: draft, tolerance: tolerance,
+                                              observing: { _, _ in progress.advance() }) { difference in
+            try output.line(formatter.line(for: difference))
         }
         for line in formatter.summary(comparison) { try output.line(line) }
         return comparison.isIdentical
@@ -264,26 +262,11 @@ struct ReplayCommand: ParsableCommand {
         _ replayer: Replayer, rules: RuleSet, tolerance: Int64, format: ReplayFormat, colour: Bool, output: OutputBuffer,
         progress: ReplayProgress
     ) throws -> Bool {
-        let scope = replayer.scope
-        let types = Dictionary(try replayer.store.devices().map { ($0.id, $0.type) }, uniquingKeysWith: { a, _ in a })
-        var live: [String: [ComparedEvent]] = [:]
-        for record in try replayer.store.alerts(filter: AlertFilter(from: scope.from, to: scope.to, devices: scope.devices))
-        where scope.types.map({ $0.isEmpty || $0.contains(types[record.device] ?? "") }) ?? true {
-            live[record.device, default: []].append(ComparedEvent(record))
-        }
-        var comparison = AlertComparison(tolerance: tolerance)
-        for rule in rules.rules { comparison.register(alert: rule.name) }
         let formatter = DifferenceFormatter(format: format, baselineName: "live", candidateName: "replay", colour: colour)
         if let header = formatter.header { try output.line(header) }
-        try replayer.run([rules], observing: { _, _ in progress.advance() }) { replay in
-            let differences = comparison.compare(baseline: live.removeValue(forKey: replay.device) ?? [],
-                                                 candidate: replay.events[0].map(ComparedEvent.init))
-            for difference in differences { try output.line(formatter.line(for: difference)) }
-        }
-        for device in live.keys.sorted() {
-            for difference in comparison.compare(baseline: live[device] ?? [], candidate: []) {
-                try output.line(formatter.line(for: difference))
-            }
+        let comparison = try replayer.compareWithLive(rules: rules, tolerance: tolerance,
+                                                      observing: { _, _ in progress.advance() }) { difference in
+            try output.line(formatter.line(for: difference))
         }
         for line in formatter.summary(comparison) { try output.line(line) }
         return comparison.isIdentical

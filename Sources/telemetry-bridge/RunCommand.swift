@@ -108,7 +108,7 @@ struct RunCommand: ParsableCommand {
         }
         // One registry for the process: the global metrics system and the bridge's instruments.
         let registry = PrometheusCollectorRegistry()
-        let factory = MetricsEndpoint.factory(registry: registry)
+        let factory = MetricsEndpoint.factory(registry: registry, histogramBuckets: BridgeMetrics.histogramBuckets)
         MetricsSystem.bootstrap(factory)
         let events = LiveEvents(maximumSubscribers: configuration.httpMaxStreams)
         let daemon: BridgeDaemon
@@ -120,7 +120,11 @@ struct RunCommand: ParsableCommand {
         }
         let dashboard = DashboardApplication(
             store: daemon.store, now: WallClock.milliseconds,
-            health: { DashboardHealth(daemon.health(), now: WallClock.milliseconds()) },
+            health: {
+                let health = daemon.health()
+                return DashboardHealth(healthy: health.healthy, degraded: health.degraded,
+                                       checks: health.checks(now: WallClock.milliseconds()))
+            },
             currentRules: { daemon.rules },
             metrics: MetricsEndpoint(registry: registry, refresh: daemon.refreshMetrics),
             events: events,

@@ -1,4 +1,5 @@
 import Foundation
+@testable import Replay
 import XCTest
 
 @testable import Bridge

@@ -1,6 +1,7 @@
 import Foundation
 
 @testable import Bridge
+@testable import Replay
 
 /// Resolves a configuration as `run` does: flags over environment over the file (`file`: a path).
 func resolveConfiguration(flags: [String: String] = [:], environment: [String: String] = [:], file: String? = nil)

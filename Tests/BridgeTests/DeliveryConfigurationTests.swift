@@ -1,5 +1,6 @@
 import Delivery
 import Foundation
+@testable import Replay
 import XCTest
 
 @testable import Bridge

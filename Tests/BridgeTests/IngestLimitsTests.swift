@@ -1,3 +1,4 @@
+@testable import Replay
 import Rules
 import Storage
 import Telemetry

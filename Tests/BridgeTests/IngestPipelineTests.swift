@@ -1,3 +1,4 @@
+@testable import Replay
 import Storage
 import Telemetry
 import TestSupport

@@ -1,5 +1,6 @@
 @testable import Bridge
 import Foundation
+@testable import Replay
 import Rules
 import Storage
 import XCTest

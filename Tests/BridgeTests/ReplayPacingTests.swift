@@ -1,4 +1,5 @@
 @testable import Bridge
+@testable import Replay
 import XCTest
 
 /// `--speed`/`--max` pacing on an injected clock: gaps scaled by the speed, on an absolute

@@ -1,4 +1,5 @@
 @testable import Bridge
+@testable import Replay
 import XCTest
 
 /// The replay progress line: counts, rate and ETA; silent when disabled (not a terminal).

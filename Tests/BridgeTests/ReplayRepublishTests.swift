@@ -1,4 +1,5 @@
 import Foundation
+import Replay
 import Storage
 import Telemetry
 import TestSupport

@@ -1,4 +1,5 @@
 @testable import Bridge
+@testable import Replay
 import Rules
 import Storage
 import XCTest

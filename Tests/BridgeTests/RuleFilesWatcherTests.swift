@@ -1,4 +1,5 @@
 import Logging
+@testable import Replay
 import Rules
 import Storage
 import Telemetry

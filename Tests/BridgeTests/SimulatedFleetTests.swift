@@ -1,3 +1,4 @@
+@testable import Replay
 import Telemetry
 import XCTest
 

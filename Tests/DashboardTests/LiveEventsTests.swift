@@ -1,4 +1,3 @@
-import Bridge
 import Storage
 import Telemetry
 import XCTest

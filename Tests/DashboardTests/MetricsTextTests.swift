@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 
 /// The test's Prometheus text reader is strict: it must reject what a scraper would.

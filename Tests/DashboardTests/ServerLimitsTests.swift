@@ -1,10 +1,10 @@
-import Bridge
 import Dashboard
 import Foundation
 import Hummingbird
 import Logging
 import NIOCore
 import NIOPosix
+import Storage
 import Telemetry
 import TestSupport
 import XCTest

@@ -1,6 +1,8 @@
 import Delivery
 import Logging
 import MQTT
+import Replay
+import Rules
 import Storage
 import Synchronization
 

@@ -1,4 +1,3 @@
-import Storage
 import Telemetry
 
 /// What one commit stored, handed to a ``CommitObserver`` (e.g. the dashboard's live events).
@@ -27,7 +26,7 @@ public struct CommittedBatch: Sendable {
     }
 }
 
-/// Called by ``IngestPipeline`` after every commit, in commit
+/// Called by the daemon's ingest pipeline after every commit, in commit
 /// order, on the ingest thread and under the pipeline's lock: it must return at once (hand the batch
 /// off, never wait on a consumer). Absent, ingest pays nothing.
 public typealias CommitObserver = @Sendable (CommittedBatch) -> Void

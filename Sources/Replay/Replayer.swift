@@ -63,7 +63,6 @@ public struct Replayer: Sendable {
         let restored = try firingBefore(scope.from)
         let generator = ReplayIDGenerator(seed: seed)
         let templates = ruleSets.map { RuleEngine(rules: $0, idGenerator: generator) }
-        let timeDriven = ruleSets.map(Self.dependsOnTime)
 
         var lanes: [ReplayLane] = []
         var current: Device?
@@ -75,7 +74,7 @@ public struct Replayer: Sendable {
                 if let from = scope.from {
                     template.restoreFiring(restored[device.id] ?? [], warmUpUntil: from - 1)
                 }
-                return ReplayLane(template: template, timeDriven: timeDriven[index], rangeStart: scope.from)
+                return ReplayLane(template: template, rangeStart: scope.from)
             }
             events = Array(repeating: [], count: templates.count)
             current = device
@@ -84,7 +83,7 @@ public struct Replayer: Sendable {
         func close() throws {
             guard let device = current else { return }
             for index in lanes.indices {
-                lanes[index].finish(at: end, device: device.id, into: &events[index])
+                lanes[index].finish(at: end, into: &events[index])
             }
             try body(DeviceReplay(device: device.id, events: events.map { $0.filter { scope.contains($0.at) } }))
             current = nil
@@ -142,10 +141,5 @@ public struct Replayer: Sendable {
             result[raised.device, default: []].append(raised)
         }
         return result
-    }
-
-    /// Whether any rule reads `silent()` or `age()`, whose results change with time alone.
-    static func dependsOnTime(_ rules: RuleSet) -> Bool {
-        rules.rules.contains { $0.canonicalText.contains("silent(") || $0.canonicalText.contains("age(") }
     }
 }

@@ -1,4 +1,3 @@
-import Rules
 import Telemetry
 
 extension RuleSchema {

@@ -12,24 +12,24 @@ import Telemetry
 /// replayed, so `silent()` knows them. Up to the latest stored reading the replay is a warm-up:
 /// it emits nothing, because those events (if any) are already in the log.
 public enum AlertWarmUp {
-    struct Summary: Sendable, Hashable {
-        var restoredFiring: Int
-        var replayedReadings: Int
-        var devices: Int
+    public struct Summary: Sendable, Hashable {
+        public var restoredFiring: Int
+        public var replayedReadings: Int
+        public var devices: Int
     }
 
     /// The engine as it stands after the stored log up to `time` (ms, inclusive), or after the
     /// whole log when `time` is nil (a daemon restart). With a `time`, clocks advance to it at the
     /// end (a silence pending since it began: `advanceFindingOnsets`), still emitting nothing:
     /// the engine's firing and pending alerts are then those at `time` (a dashboard travelling back).
-    static func engine(rules: RuleSet, store: TelemetryStore, until time: Int64? = nil) throws(StorageError) -> (RuleEngine, Summary) {
+    public static func engine(rules: RuleSet, store: TelemetryStore, until time: Int64? = nil) throws(StorageError) -> (RuleEngine, Summary) {
         try engine(rules: rules, store: store, until: time, firing: store.firingAlerts(at: time),
                    finals: store.latestReadings(at: time ?? .max), devices: store.devices())
     }
 
     /// ``engine(rules:store:until:)`` from the firing alerts, latest readings and devices at `time`
     /// the caller has already read (a dashboard answer that shows them too).
-    static func engine(
+    public static func engine(
         rules: RuleSet, store: TelemetryStore, until time: Int64?,
         firing records: [AlertRecord], finals: [LatestReading], devices stored: [StoredDevice]
     ) throws(StorageError) -> (RuleEngine, Summary) {

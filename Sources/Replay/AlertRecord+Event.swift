@@ -3,7 +3,7 @@ import Storage
 
 extension AlertRecord {
     /// The stored form of an event: its JSON exactly as published, plus the columns queries use.
-    init(_ event: AlertEvent, severity: String?) {
+    public init(_ event: AlertEvent, severity: String?) {
         switch event {
         case .raised(let raised):
             self.init(id: raised.id, type: .raised, alert: raised.alert, device: raised.device,

@@ -3,24 +3,24 @@ import Foundation
 /// A strict reader of the Prometheus text exposition format (0.0.4) for tests: every line must be
 /// a comment (`# TYPE name type`, `# HELP name text`, or another `#` comment) or a sample
 /// `name{label="value",...} value`; each sample must belong to a family announced by `# TYPE`.
-struct MetricsText {
-    struct ParseError: Error, CustomStringConvertible {
-        var line: Int
-        var text: String
-        var problem: String
-        var description: String { "line \(line): \(problem): \(text)" }
+public struct MetricsText {
+    public struct ParseError: Error, CustomStringConvertible {
+        public var line: Int
+        public var text: String
+        public var problem: String
+        public var description: String { "line \(line): \(problem): \(text)" }
     }
 
-    struct Sample: Hashable {
-        var name: String
-        var labels: [String: String]
-        var value: Double
+    public struct Sample: Hashable {
+        public var name: String
+        public var labels: [String: String]
+        public var value: Double
     }
 
-    private(set) var types: [String: String] = [:]
-    private(set) var samples: [Sample] = []
+    public private(set) var types: [String: String] = [:]
+    public private(set) var samples: [Sample] = []
 
-    init(_ text: String) throws {
+    public init(_ text: String) throws {
         guard text.isEmpty || text.hasSuffix("\n") else {
             throw ParseError(line: 0, text: "", problem: "the text does not end with a line feed")
         }
@@ -39,12 +39,12 @@ struct MetricsText {
     }
 
     /// The value of the sample `name` with exactly `labels`, if present.
-    func value(_ name: String, _ labels: [String: String] = [:]) -> Double? {
+    public func value(_ name: String, _ labels: [String: String] = [:]) -> Double? {
         samples.first { $0.name == name && $0.labels == labels }?.value
     }
 
     /// Every sample named `name`.
-    func samples(named name: String) -> [Sample] {
+    public func samples(named name: String) -> [Sample] {
         samples.filter { $0.name == name }
     }
 

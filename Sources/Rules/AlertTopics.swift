@@ -1,5 +1,3 @@
-import Rules
-
 /// Where alert events are published. Names taken from devices and rules are escaped so that a
 /// `/`, `+` or `#` in a device id can neither add topic levels nor act as a wildcard.
 public struct AlertTopics: Sendable, Hashable {

@@ -1,23 +1,22 @@
 import Foundation
-import TestSupport
 
 /// A raw-socket HTTP/1.1 client for `/api/events`: sends the request, checks the head, and reads
 /// the chunked body as server-sent events, with deadlines instead of sleeps.
-final class LiveEventsClient {
-    struct Message: Equatable {
-        var event: String?
-        var data: String?
-        var comment: String?
+public final class LiveEventsClient {
+    public struct Message: Equatable {
+        public var event: String?
+        public var data: String?
+        public var comment: String?
     }
 
     private let connection: TCPConnection
     private var raw: [UInt8] = []
     private var body: [UInt8] = []
-    private(set) var head: String = ""
+    public private(set) var head: String = ""
     /// The last chunk (size 0) arrived: the server ended the response.
-    private(set) var ended = false
+    public private(set) var ended = false
 
-    init(port: UInt16, path: String = "/api/events", timeout: Duration = .seconds(10)) throws {
+    public init(port: UInt16, path: String = "/api/events", timeout: Duration = .seconds(10)) throws {
         connection = try TCPConnection(port: port)
         try connection.send("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
         let deadline = ContinuousClock.now + timeout
@@ -32,13 +31,13 @@ final class LiveEventsClient {
     }
 
     /// Closes the connection (a client going away).
-    func close() {
+    public func close() {
         connection.close()
     }
 
     /// The next server-sent message (comments included), or nil when none arrives in time or the
     /// stream ends.
-    func next(timeout: Duration = .seconds(10)) throws -> Message? {
+    public func next(timeout: Duration = .seconds(10)) throws -> Message? {
         let deadline = ContinuousClock.now + timeout
         while true {
             decodeChunks()
@@ -64,7 +63,7 @@ final class LiveEventsClient {
     }
 
     /// The next message that is not a comment.
-    func nextEvent(timeout: Duration = .seconds(10)) throws -> Message? {
+    public func nextEvent(timeout: Duration = .seconds(10)) throws -> Message? {
         let deadline = ContinuousClock.now + timeout
         while let message = try next(timeout: deadline - ContinuousClock.now) {
             if message.comment == nil { return message }
