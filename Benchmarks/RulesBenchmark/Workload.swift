@@ -1,4 +1,5 @@
 import Rules
+import Telemetry
 
 /// The benchmark's fleet, rules and signal.
 ///
@@ -32,7 +33,7 @@ struct Workload {
     init(readings: Int, deviceCount: Int, seed: UInt64) {
         self.deviceCount = deviceCount
         rounds = readings / (2 * deviceCount)
-        var random = SeededGenerator(seed: seed)
+        var random = SplitMix64(seed: seed)
         noise = (0..<4096).map { _ in Double.random(in: -5...5, using: &random) }
     }
 

@@ -30,69 +30,17 @@ struct JSONBytes {
         if let text { string(text) } else { raw("null") }
     }
 
-    /// A number; `null` for values JSON cannot carry (NaN, infinities). Integral values print
-    /// without a fraction.
+    /// A number; `null` for values JSON cannot carry (NaN, infinities) or when absent.
     mutating func number(_ value: Double?) {
-        guard let value, value.isFinite else {
+        guard let value else {
             raw("null")
             return
         }
-        if value == value.rounded(), Swift.abs(value) < 1e15 {
-            integer(Int64(value))
-            return
-        }
-        // Readings mostly have a few decimals: print those exactly without the general algorithm.
-        // `Double(units) / scale == value` means the decimal text reads back as the same Double.
-        var scale = 10.0
-        for digits in 1...3 {
-            let scaled = (value * scale).rounded()
-            if Swift.abs(scaled) < 1e15, scaled / scale == value {
-                let units = Int64(scaled)
-                if units < 0 { byte("-") }
-                let magnitude = units.magnitude
-                let divisor = UInt64(scale)
-                integer(Int64(magnitude / divisor))
-                byte(".")
-                var fraction = magnitude % divisor
-                var width = digits
-                while fraction % 10 == 0, width > 1 {
-                    fraction /= 10
-                    width -= 1
-                }
-                padded(fraction, width: width)
-                return
-            }
-            scale *= 10
-        }
-        append(value.description)
-    }
-
-    private mutating func integer(_ value: Int64) {
-        if value < 0 { byte("-") }
-        var digits = 1
-        var rest = value.magnitude / 10
-        while rest > 0 {
-            digits += 1
-            rest /= 10
-        }
-        padded(value.magnitude, width: digits)
-    }
-
-    private mutating func padded(_ value: UInt64, width: Int) {
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width))
-        bytes.withUnsafeMutableBufferPointer { buffer in
-            var rest = value
-            var index = buffer.count - 1
-            for _ in 0..<width {
-                buffer[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
-                rest /= 10
-                index -= 1
-            }
-        }
+        JSONWriter.appendNumber(value, to: &bytes)
     }
 
     mutating func integer(_ value: Int) {
-        integer(Int64(value))
+        JSONWriter.appendInteger(Int64(value), to: &bytes)
     }
 
     /// A chart point `{"t","min","max","avg"}`, with `"count"` when asked (`/api/series`). A start
@@ -126,14 +74,7 @@ struct JSONBytes {
 
     /// `{"k":"v",...}` with keys sorted, so answers are stable.
     mutating func object(_ dictionary: [String: String]) {
-        byte("{")
-        for (index, key) in dictionary.keys.sorted().enumerated() {
-            if index > 0 { byte(",") }
-            string(key)
-            byte(":")
-            string(dictionary[key] ?? "")
-        }
-        byte("}")
+        JSONWriter.appendObject(dictionary, to: &bytes)
     }
 
     /// A JSON array of already-encoded JSON texts (stored alert events).

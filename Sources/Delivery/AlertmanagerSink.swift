@@ -183,8 +183,9 @@ public final class AlertmanagerSink: AlertSink {
     }
 
     private static func object(_ fields: [String: String]) -> String {
-        "{" + fields.sorted { $0.key < $1.key }.map { JSONWriter.string($0.key) + ":" + JSONWriter.string($0.value) }
-            .joined(separator: ",") + "}"
+        var bytes: [UInt8] = []
+        JSONWriter.appendObject(fields, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private static func array(_ alerts: [String]) -> [UInt8] {

@@ -34,14 +34,27 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
             promise?.fail(HTTPExchangeError.busy)
             return
         }
+        // A kept-alive connection the receiver closed just before: its `channelInactive` has
+        // passed already, so nothing else would answer this exchange.
+        guard context.channel.isActive else {
+            exchange.response.fail(HTTPExchangeError.closed(answered: false))
+            promise?.fail(HTTPExchangeError.closed(answered: false))
+            return
+        }
         let deadline = context.eventLoop.assumeIsolated().scheduleTask(deadline: exchange.deadline) { [self] in
             finish(context: context, with: .failure(HTTPExchangeError.timedOut), close: true)
         }
         current = Current(promise: exchange.response, deadline: deadline,
                           body: context.channel.allocator.buffer(capacity: 0))
+        let written = context.eventLoop.makePromise(of: Void.self)
+        written.futureResult.assumeIsolated().whenFailure { [self] _ in
+            // Not sent (the connection went away while writing): nothing was answered.
+            finish(context: context, with: .failure(HTTPExchangeError.closed(answered: false)), close: true)
+        }
+        written.futureResult.cascade(to: promise)
         context.write(wrapOutboundOut(.head(exchange.head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(exchange.body))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: promise)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: written)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -70,7 +83,10 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        finish(context: context, with: .failure(error), close: true)
+        // A reset before any answer is the receiver dropping the connection (often a kept-alive
+        // one it had already closed): the request may be sent again on a new one.
+        let unanswered = error is IOError && current != nil && current?.head == nil
+        finish(context: context, with: .failure(unanswered ? HTTPExchangeError.closed(answered: false) : error), close: true)
     }
 
     private func finishWithResponse(context: ChannelHandlerContext, close: Bool) {

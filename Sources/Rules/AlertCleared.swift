@@ -29,7 +29,7 @@ public struct AlertCleared: Sendable, Hashable {
 
     /// The event as DESIGN §4 JSON, fields in that order.
     public var json: String {
-        var writer = JSONWriter()
+        var writer = JSONObjectBuilder()
         writer.field("type", "AlertCleared")
         writer.field("schema", raw: "1")
         writer.field("id", id)
@@ -37,7 +37,7 @@ public struct AlertCleared: Sendable, Hashable {
         writer.field("alert", alert)
         writer.field("device", device)
         if let severity { writer.field("severity", severity.rawValue) }
-        writer.field("value", raw: value.map(ValueFormat.json) ?? "null")
+        writer.field("value", number: value)
         writer.field("at", EventTimestamp.format(at))
         writer.field("raisedAt", EventTimestamp.format(raisedAt))
         return writer.finished

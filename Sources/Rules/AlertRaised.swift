@@ -40,7 +40,7 @@ public struct AlertRaised: Sendable, Hashable {
 
     /// The event as DESIGN §4 JSON, fields in that order; `annotations` only when there are some.
     public var json: String {
-        var writer = JSONWriter()
+        var writer = JSONObjectBuilder()
         writer.field("type", "AlertRaised")
         writer.field("schema", raw: "1")
         writer.field("id", id)
@@ -49,11 +49,11 @@ public struct AlertRaised: Sendable, Hashable {
         writer.field("deviceType", deviceType)
         writer.field("labels", object: labels)
         writer.field("severity", severity.rawValue)
-        writer.field("value", raw: value.map(ValueFormat.json) ?? "null")
+        writer.field("value", number: value)
         writer.field("message", message)
         writer.field("at", EventTimestamp.format(at))
         writer.field("pendingSince", EventTimestamp.format(pendingSince))
-        var cause = JSONWriter()
+        var cause = JSONObjectBuilder()
         if let topic = self.cause.topic { cause.field("topic", topic) }
         cause.field("at", EventTimestamp.format(self.cause.at))
         if let traceparent = self.cause.traceparent { cause.field("traceparent", traceparent) }

@@ -1,3 +1,4 @@
+import Telemetry
 /// Type-checks a parsed expression against a rule's scope and compiles it to a `Program`.
 ///
 /// Errors are collected (not thrown on the first) so `rules check` reports every problem; a node

@@ -1,3 +1,4 @@
+import Telemetry
 /// An alert message with `{{placeholders}}`, parsed once when rules load.
 ///
 /// Placeholders: `{{device}}`, `{{value}}`, `{{alert}}`, `{{severity}}`, a label of the device

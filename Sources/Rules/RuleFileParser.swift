@@ -1,3 +1,4 @@
+import Telemetry
 import Yams
 
 /// Reads one rule file's YAML node tree into checked rules, collecting every problem.

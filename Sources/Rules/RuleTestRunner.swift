@@ -1,4 +1,5 @@
 import Foundation
+import Telemetry
 
 /// Runs rule tests (`Rules/tests/*.yaml`, in the spirit of `promtool test rules`) against a rule
 /// set: feeds each test's input series through a fresh `RuleEngine` in event time and compares
@@ -103,7 +104,7 @@ public enum RuleTestRunner {
 
     static func describe(_ event: AlertEvent) -> String {
         var text = "\(RuleDuration.format(event.at)) \(event.typeName) \(event.alert) on \(event.device)"
-        text += " value=" + (event.value.map(ValueFormat.json) ?? "null")
+        text += " value=" + (event.value.map(JSONWriter.number) ?? "null")
         if case .raised(let raised) = event { text += " message=\"\(raised.message)\"" }
         return text
     }
@@ -113,7 +114,7 @@ public enum RuleTestRunner {
         words.append(expected.at.map(RuleDuration.format) ?? "*")
         words.append(expected.type ?? "*")
         words.append((expected.alert ?? "*") + " on " + (expected.device ?? "*"))
-        if let value = expected.value { words.append("value=" + ValueFormat.json(value)) }
+        if let value = expected.value { words.append("value=" + JSONWriter.number(value)) }
         if let severity = expected.severity { words.append("severity=\(severity)") }
         if let message = expected.message { words.append("message=\"\(message)\"") }
         return words.joined(separator: " ")

@@ -1,35 +1,29 @@
+import Telemetry
+
 /// RFC 9562 UUIDv7 ids built from the event time: 48 bits of milliseconds, a 12-bit counter
 /// that orders ids of the same millisecond, and 62 random bits.
 ///
 /// `init()` draws from the system's random source; `init(seed:)` is deterministic.
 public struct UUIDv7Generator: AlertIDGenerator {
-    private var state: UInt64
-    private let seeded: Bool
+    /// Nil: the system's random source.
+    private var seeded: SplitMix64?
     private var lastTime: Int64 = .min
     private var counter: UInt64 = 0
 
     public init() {
-        var system = SystemRandomNumberGenerator()
-        state = system.next()
-        seeded = false
+        seeded = nil
     }
 
     public init(seed: UInt64) {
-        state = seed
-        seeded = true
+        seeded = SplitMix64(seed: seed)
     }
 
-    /// SplitMix64.
     private mutating func random() -> UInt64 {
-        if !seeded {
+        if seeded == nil {
             var system = SystemRandomNumberGenerator()
             return system.next()
         }
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        return seeded?.next() ?? 0
     }
 
     public mutating func next(at time: Int64) -> String {

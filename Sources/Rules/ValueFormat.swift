@@ -1,12 +1,5 @@
-/// How numbers appear in events and messages.
+/// How numbers appear in alert messages (in event JSON they are `JSONWriter` numbers).
 enum ValueFormat {
-    /// JSON number text: integers without a fraction, otherwise the shortest round-trip form.
-    static func json(_ value: Double) -> String {
-        guard value.isFinite else { return "null" }
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return String(value)
-    }
-
     /// Message text: at most two decimals (three significant digits below 1), no trailing zeros.
     static func message(_ value: Double) -> String {
         guard value.isFinite else { return "n/a" }

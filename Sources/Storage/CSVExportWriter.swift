@@ -32,7 +32,7 @@ public final class CSVExportWriter: ExportRowWriter {
         output.buffer.append(UInt8(ascii: ","))
         ISO8601Timestamp.append(row.timestamp, to: &output.buffer)
         output.buffer.append(UInt8(ascii: ","))
-        JSONText.appendShortest(row.value, to: &output.buffer)
+        JSONWriter.appendShortest(row.value, to: &output.buffer)
         output.buffer.append(UInt8(ascii: ","))
         if let unit = row.unit {
             Self.appendField(unit, to: &output.buffer)
@@ -40,7 +40,7 @@ public final class CSVExportWriter: ExportRowWriter {
         output.buffer.append(UInt8(ascii: ","))
         if lastLabels != row.labels {
             var json: [UInt8] = []
-            JSONText.appendObject(row.labels, to: &json)
+            JSONWriter.appendObject(row.labels, to: &json)
             lastLabelsField = []
             Self.appendField(bytes: json, to: &lastLabelsField)
             lastLabels = row.labels

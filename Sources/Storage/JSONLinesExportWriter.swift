@@ -27,11 +27,11 @@ public final class JSONLinesExportWriter: ExportRowWriter {
     public func write(_ row: ExportRow) throws(ExportError) {
         if lastDevice != row.device || lastMetric != row.metric || lastType != row.deviceType {
             prefix = Array(#"{"device":"#.utf8)
-            JSONText.appendString(row.device, to: &prefix)
+            JSONWriter.appendString(row.device, to: &prefix)
             prefix.append(contentsOf: #","type":"#.utf8)
-            JSONText.appendString(row.deviceType, to: &prefix)
+            JSONWriter.appendString(row.deviceType, to: &prefix)
             prefix.append(contentsOf: #","metric":"#.utf8)
-            JSONText.appendString(row.metric, to: &prefix)
+            JSONWriter.appendString(row.metric, to: &prefix)
             prefix.append(contentsOf: #","timestamp":""#.utf8)
             lastDevice = row.device
             lastType = row.deviceType
@@ -40,12 +40,12 @@ public final class JSONLinesExportWriter: ExportRowWriter {
         if lastLabels == nil || lastUnit != row.unit || lastLabels != row.labels {
             suffix = Array(#","unit":"#.utf8)
             if let unit = row.unit {
-                JSONText.appendString(unit, to: &suffix)
+                JSONWriter.appendString(unit, to: &suffix)
             } else {
                 suffix.append(contentsOf: "null".utf8)
             }
             suffix.append(contentsOf: #","labels":"#.utf8)
-            JSONText.appendObject(row.labels, to: &suffix)
+            JSONWriter.appendObject(row.labels, to: &suffix)
             suffix.append(contentsOf: "}\n".utf8)
             lastUnit = row.unit
             lastLabels = row.labels
@@ -53,7 +53,7 @@ public final class JSONLinesExportWriter: ExportRowWriter {
         output.buffer.append(contentsOf: prefix)
         ISO8601Timestamp.append(row.timestamp, to: &output.buffer)
         output.buffer.append(contentsOf: #"","value":"#.utf8)
-        JSONText.appendNumber(row.value, to: &output.buffer)
+        JSONWriter.appendNumber(row.value, to: &output.buffer)
         output.buffer.append(contentsOf: suffix)
         try output.flushIfFull()
     }

@@ -1,11 +1,12 @@
 import Foundation
+import Telemetry
 
 /// The `devices.labels` column: a JSON object of strings with keys sorted.
 enum LabelsColumn {
     static func encode(_ labels: [String: String]) -> String {
         if labels.isEmpty { return "{}" }
         var bytes: [UInt8] = []
-        JSONText.appendObject(labels, to: &bytes)
+        JSONWriter.appendObject(labels, to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
     }
 

@@ -83,7 +83,7 @@ struct CatalogFileParser {
                         format = parsed
                     } else {
                         let names = PayloadFormat.allCases.map(\.rawValue)
-                        let hint = KeySuggestion.closest(to: text, in: names).map { "; did you mean '\($0)'?" } ?? ""
+                        let hint = Suggestion.nearest(to: text, in: names).map { "; did you mean '\($0)'?" } ?? ""
                         report(value, "unknown format '\(text)'; expected one of: \(names.joined(separator: ", "))\(hint)")
                     }
                 }
@@ -110,7 +110,7 @@ struct CatalogFileParser {
                 allowedDevices = parseAllowedDevices(value)
             default:
                 anchor = nil
-                report(keyNode, KeySuggestion.unknownKeyMessage(key, allowed: Self.typeKeys, context: "device type"))
+                report(keyNode, Suggestion.unknownKeyMessage(key, allowed: Self.typeKeys, context: "device type"))
             }
             if let anchor { source.positions[anchor] = position(of: value) }
         }
@@ -188,7 +188,7 @@ struct CatalogFileParser {
                 case "map":
                     metric.valueMap = valueMap(fieldValue, metric: name)
                 default:
-                    report(fieldNode, KeySuggestion.unknownKeyMessage(field, allowed: Self.metricKeys, context: "metric '\(name)'"))
+                    report(fieldNode, Suggestion.unknownKeyMessage(field, allowed: Self.metricKeys, context: "metric '\(name)'"))
                 }
             }
             metrics.append(metric)

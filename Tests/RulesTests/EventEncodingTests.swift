@@ -77,6 +77,7 @@ final class EventEncodingTests: XCTestCase {
             XCTAssertTrue("89ab".contains(chars[19]))
         }
         XCTAssertTrue(ids[0].hasPrefix("01a207e6-dca0-7"), ids[0])
+        XCTAssertEqual(ids[0], "01a207e6-dca0-74c1-beeb-8da1658eec67", "seeded ids are pinned: replays and their reports stay comparable across versions")
         var again = UUIDv7Generator(seed: 1)
         XCTAssertEqual(again.next(at: 1_795_428_900_000), ids[0])
     }
@@ -86,7 +87,7 @@ final class EventEncodingTests: XCTestCase {
         XCTAssertEqual(ValueFormat.message(35), "35")
         XCTAssertEqual(ValueFormat.message(0.012345), "0.0123")
         XCTAssertEqual(ValueFormat.message(-2.555), "-2.56")
-        XCTAssertEqual(ValueFormat.json(.nan), "null")
-        XCTAssertEqual(ValueFormat.json(27.4), "27.4")
+        XCTAssertEqual(JSONWriter.number(.nan), "null")
+        XCTAssertEqual(JSONWriter.number(27.4), "27.4")
     }
 }

@@ -61,6 +61,6 @@ extension RuleEngine {
 /// `AlertRaised at 7m value 35` style summaries, for readable assertions.
 func summary(_ events: [AlertEvent]) -> [String] {
     events.map { event in
-        "\(event.typeName) \(event.alert) \(event.device) at \(RuleDuration.format(event.at)) value \(event.value.map(ValueFormat.json) ?? "null")"
+        "\(event.typeName) \(event.alert) \(event.device) at \(RuleDuration.format(event.at)) value \(event.value.map(JSONWriter.number) ?? "null")"
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Telemetry
 import Yams
 
 /// Raw setting values layered by precedence: command-line flags, then `TELEMETRY_BRIDGE_*`
