@@ -15,8 +15,7 @@ struct AlertsCommand: ParsableCommand {
             abstract: "Per sink: events delivered, lag (events and seconds behind the log), failures and refusals.",
             discussion: "Reads the database only; works while the bridge runs. Exit code 0, or 1 when a sink is failing.")
 
-        @Option(help: "SQLite database file.")
-        var db: String = "./telemetry.sqlite"
+        @OptionGroup var store: StoreOptions
 
         @Option(help: "Also list up to this many refused events per sink (their dead letters), newest first.")
         var refusals: Int = 0
@@ -27,14 +26,11 @@ struct AlertsCommand: ParsableCommand {
         enum Format: String, ExpressibleByArgument, CaseIterable { case table, jsonl }
 
         func run() throws {
-            guard FileManager.default.fileExists(atPath: db) else {
-                throw CommandFailure.exit("\(db): no such database", code: 2)
-            }
+            let store = try self.store.openStore()
             let now = WallClock.milliseconds()
             let states: [SinkDeliveryState]
             var refused: [String: [DeliveryRefusal]] = [:]
             do {
-                let store = try TelemetryStore(path: db)
                 states = try store.deliveryStates()
                 if refusals > 0 {
                     for state in states { refused[state.sink] = try store.deliveryRefusals(sink: state.sink, limit: refusals) }

@@ -1,10 +1,12 @@
 import Bridge
 import Foundation
 
-/// Layers flags over the environment over the configuration file (`--config`,
-/// `TELEMETRY_BRIDGE_CONFIG` or `./bridge.yaml`), and resolves them; a bad setting exits with code 2.
+/// The one way every command reads its settings: flags over `TELEMETRY_BRIDGE_*` variables over
+/// the configuration file (`--config`, `TELEMETRY_BRIDGE_CONFIG` or `./bridge.yaml`), over the
+/// defaults of ``BridgeConfiguration``. A bad setting exits with code 2.
 enum ConfigurationResolver {
-    static func resolve(config: String?, flags: [String: String]) throws -> BridgeConfiguration {
+    /// The layered values, unresolved: for commands that need a few settings only.
+    static func values(config: String?, flags: [String: String?]) throws -> ConfigurationValues {
         let environment = ProcessInfo.processInfo.environment
         let explicitFile = config ?? environment[ConfigurationValues.environmentPrefix + "CONFIG"]
         let filePath = explicitFile ?? (FileManager.default.fileExists(atPath: "bridge.yaml") ? "bridge.yaml" : nil)
@@ -13,8 +15,27 @@ enum ConfigurationResolver {
                 try ConfigurationValues.loadFile(path: $0, knownSettings: BridgeConfiguration.settingNames,
                                               listSettings: BridgeConfiguration.listSettingNames)
             } ?? [:]
-            let values = ConfigurationValues(flags: flags, environment: environment, file: file)
-            return try BridgeConfiguration.resolve(values, environment: environment)
+            return ConfigurationValues(flags: flags.compactMapValues { $0 }, environment: environment, file: file)
+        } catch let error as ConfigurationError {
+            throw CommandFailure.exit(BridgeError.configuration(error))
+        }
+    }
+
+    /// The settings of commands without a broker (see ``BridgeConfiguration/resolveLocal(_:)``).
+    static func resolveLocal(config: String?, flags: [String: String?]) throws -> BridgeConfiguration {
+        let values = try values(config: config, flags: flags)
+        do {
+            return try BridgeConfiguration.resolveLocal(values)
+        } catch {
+            throw CommandFailure.exit(BridgeError.configuration(error))
+        }
+    }
+
+    /// Every setting resolved and checked (`run`, `serve`, `simulate`, `replay --publish`).
+    static func resolve(config: String?, flags: [String: String]) throws -> BridgeConfiguration {
+        let values = try values(config: config, flags: flags)
+        do {
+            return try BridgeConfiguration.resolve(values, environment: ProcessInfo.processInfo.environment)
         } catch let error as ConfigurationError {
             throw CommandFailure.exit(BridgeError.configuration(error))
         }

@@ -12,8 +12,7 @@ struct DeadLettersCommand: ParsableCommand {
     )
 
     struct Selection: ParsableArguments {
-        @Option(help: "SQLite database file.")
-        var db: String = "./telemetry.sqlite"
+        @OptionGroup var store: StoreOptions
 
         @Option(help: "Only this reason code (e.g. unknown_metric).")
         var reason: String?
@@ -41,14 +40,7 @@ struct DeadLettersCommand: ParsableCommand {
         }
 
         func openStore() throws -> TelemetryStore {
-            guard FileManager.default.fileExists(atPath: db) else {
-                throw CommandFailure.exit("\(db): no such database", code: 2)
-            }
-            do {
-                return try TelemetryStore(path: db)
-            } catch {
-                throw CommandFailure.exit("\(error)", code: 1)
-            }
+            try store.openStore()
         }
     }
 
@@ -117,16 +109,17 @@ struct DeadLettersCommand: ParsableCommand {
 
         @OptionGroup var selection: Selection
 
-        @Option(help: "Device catalog directory.")
-        var devices: String = "./Devices"
+        @Option(help: "Device catalog directory. Default: devices of the configuration, or ./Devices.")
+        var devices: String?
 
-        @Option(name: .customLong("max-payload"), help: "Payload size limit, as the daemon's.")
-        var maxPayload: Int = 65536
+        @Option(name: .customLong("max-payload"), help: "Payload size limit, as the daemon's. Default: max-payload of the configuration, or 65536.")
+        var maxPayload: String?
 
         func run() throws {
+            let settings = try selection.store.settings(flags: ["devices": devices, "max-payload": maxPayload])
             let catalog: DeviceCatalog
             do {
-                catalog = try DeviceCatalog.load(directory: devices)
+                catalog = try DeviceCatalog.load(directory: settings.devices)
             } catch {
                 for diagnostic in error.diagnostics { printError(diagnostic.description) }
                 throw ExitCode(2)
@@ -135,7 +128,7 @@ struct DeadLettersCommand: ParsableCommand {
             let store = try selection.openStore()
             let report: DeadLetterRecovery.Report
             do {
-                report = try DeadLetterRecovery(store: store, catalog: catalog, maxPayloadBytes: maxPayload)
+                report = try DeadLetterRecovery(store: store, catalog: catalog, maxPayloadBytes: settings.maxPayload)
                     .run(filter: filter, resolvedAt: WallClock.milliseconds())
             } catch {
                 throw CommandFailure.exit("\(error)", code: 1)

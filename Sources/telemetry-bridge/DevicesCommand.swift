@@ -14,10 +14,14 @@ struct DevicesCommand: ParsableCommand {
             abstract: "Validate device definitions; print every error as file:line:column: message (exit 2)."
         )
 
-        @Argument(help: "Device catalog directory.")
-        var directory: String = "./Devices"
+        @Argument(help: "Device catalog directory. Default: devices of the configuration, or ./Devices.")
+        var devices: String?
+
+        @Option(help: "Configuration file (YAML). Default: ./bridge.yaml when it exists. Env: TELEMETRY_BRIDGE_CONFIG.")
+        var config: String?
 
         func run() throws {
+            let directory = try ConfigurationResolver.resolveLocal(config: config, flags: ["devices": devices]).devices
             do {
                 let catalog = try DeviceCatalog.load(directory: directory)
                 print("\(directory): \(catalog.types.count) device types OK")

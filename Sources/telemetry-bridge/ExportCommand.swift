@@ -10,8 +10,7 @@ struct ExportCommand: ParsableCommand {
         abstract: "Write stored readings as CSV or JSON lines (streams: constant memory for any size)."
     )
 
-    @Option(help: "SQLite database file.")
-    var db: String = "./telemetry.sqlite"
+    @OptionGroup var store: StoreOptions
 
     @Option(parsing: .unconditional, help: "From this time, inclusive: ISO 8601 (2026-11-23T10:00:00Z) or relative (-24h).")
     var from: String?
@@ -46,9 +45,7 @@ struct ExportCommand: ParsableCommand {
         }
         filter.devices = device.isEmpty ? nil : device
         filter.metrics = metric.isEmpty ? nil : metric
-        guard FileManager.default.fileExists(atPath: db) else {
-            throw CommandFailure.exit("\(db): no such database", code: 2)
-        }
+        let store = try store.openStore()
         let handle: FileHandle
         if let output {
             guard FileManager.default.createFile(atPath: output, contents: nil),
@@ -61,7 +58,6 @@ struct ExportCommand: ParsableCommand {
             handle = .standardOutput
         }
         do {
-            let store = try TelemetryStore(path: db)
             switch format {
             case .csv:
                 let writer = CSVExportWriter(fileHandle: handle)

@@ -92,9 +92,9 @@ struct ReplayCommand: ParsableCommand {
     }
 
     func run() throws {
-        let settings = try Settings(config: config, flags: ["db": db, "devices": devices, "rules": rules])
-        let configuredRules = settings.value("rules") ?? "./Rules"
-        let database = settings.value("db") ?? "./telemetry.sqlite"
+        let settings = try ConfigurationResolver.resolveLocal(config: config, flags: ["db": db, "devices": devices, "rules": rules])
+        let configuredRules = settings.rules ?? "./Rules"
+        let database = settings.database
         let now = WallClock.milliseconds()
         var scope = ReplayScope(devices: device.isEmpty ? nil : device, types: type.isEmpty ? nil : Set(type))
         do {
@@ -129,7 +129,7 @@ struct ReplayCommand: ParsableCommand {
             try republish(to: publish, database: database, scope: scope)
             return
         }
-        let catalog = try Self.catalog(directory: settings.value("devices") ?? "./Devices")
+        let catalog = try Self.catalog(directory: settings.devices)
         let schema = RuleSchema(catalog: catalog)
         let candidate = try Self.ruleSet(directory: rules ?? configuredRules, schema: schema)
         let current = whatIf ? try Self.ruleSet(directory: currentRules, schema: schema) : nil
@@ -193,15 +193,9 @@ struct ReplayCommand: ParsableCommand {
 
     /// `--publish`: the stored readings in scope to a broker, in event-time order.
     private func republish(to url: String, database: String, scope: ReplayScope) throws {
-        let settings = try Settings(config: config, flags: ["db": db, "devices": devices, "broker": url])
-        let configuration: BridgeConfiguration
-        do {
-            configuration = try BridgeConfiguration.resolve(settings.values, environment: ProcessInfo.processInfo.environment)
-        } catch {
-            throw CommandFailure.exit(BridgeError.configuration(error))
-        }
-        let encoding: Republisher.Encoding = normalized
-            ? .normalized : .catalog(try Self.catalog(directory: settings.value("devices") ?? "./Devices"))
+        let configuration = try ConfigurationResolver.resolve(
+            config: config, flags: ["db": db, "devices": devices, "broker": url].compactMapValues { $0 })
+        let encoding: Republisher.Encoding = normalized ? .normalized : .catalog(try Self.catalog(directory: configuration.devices))
         let logger = LogSetup.bootstrap(level: configuration.logLevel)
         let summary: Republisher.Summary
         do {
@@ -298,31 +292,6 @@ struct ReplayCommand: ParsableCommand {
 }
 
 extension ReplayFormat: ExpressibleByArgument {}
-
-/// The settings replay shares with the daemon (`db`, `devices`, `rules`): flags, then
-/// `TELEMETRY_BRIDGE_*` variables, then the configuration file.
-private struct Settings {
-    let values: ConfigurationValues
-
-    init(config: String?, flags: [String: String?]) throws {
-        let environment = ProcessInfo.processInfo.environment
-        let explicitFile = config ?? environment[ConfigurationValues.environmentPrefix + "CONFIG"]
-        let path = explicitFile ?? (FileManager.default.fileExists(atPath: "bridge.yaml") ? "bridge.yaml" : nil)
-        do {
-            let file = try path.map {
-                try ConfigurationValues.loadFile(path: $0, knownSettings: BridgeConfiguration.settingNames,
-                                              listSettings: BridgeConfiguration.listSettingNames)
-            } ?? [:]
-            values = ConfigurationValues(flags: flags.compactMapValues { $0 }, environment: environment, file: file)
-        } catch let error as ConfigurationError {
-            throw CommandFailure.exit(BridgeError.configuration(error))
-        }
-    }
-
-    func value(_ setting: String) -> String? {
-        values.value(setting)?.value
-    }
-}
 
 /// Buffers standard output into large writes.
 private final class OutputBuffer {

@@ -11,14 +11,25 @@ struct RulesCommand: ParsableCommand {
         subcommands: [Check.self, Test.self]
     )
 
+    /// Where the rules and the catalog are: arguments and flags, else `rules` and `devices` of
+    /// the configuration (the directories `run` uses), else ./Rules and ./Devices.
     struct Location: ParsableArguments {
-        @Argument(help: "Rule directory.")
-        var directory: String = "./Rules"
+        @Argument(help: "Rule directory. Default: rules of the configuration, or ./Rules.")
+        var rules: String?
 
-        @Option(help: "Device catalog the rules are checked against.")
-        var devices: String = "./Devices"
+        @Option(help: "Device catalog the rules are checked against. Default: devices of the configuration, or ./Devices.")
+        var devices: String?
 
-        func load() throws -> (RuleSet, RuleSchema) {
+        @Option(help: "Configuration file (YAML). Default: ./bridge.yaml when it exists. Env: TELEMETRY_BRIDGE_CONFIG.")
+        var config: String?
+
+        func directories() throws -> (rules: String, devices: String) {
+            let settings = try ConfigurationResolver.resolveLocal(config: config, flags: ["rules": rules, "devices": devices])
+            return (settings.rules ?? "./Rules", settings.devices)
+        }
+
+        func load() throws -> (RuleSet, RuleSchema, directory: String) {
+            let (directory, devices) = try directories()
             let catalog: DeviceCatalog
             do {
                 catalog = try DeviceCatalog.load(directory: devices)
@@ -28,7 +39,7 @@ struct RulesCommand: ParsableCommand {
             }
             let schema = RuleSchema(catalog: catalog)
             do {
-                return (try RuleSet.load(directory: directory, schema: schema), schema)
+                return (try RuleSet.load(directory: directory, schema: schema), schema, directory)
             } catch {
                 for diagnostic in error.diagnostics { printError(diagnostic.description) }
                 printError("\(error.diagnostics.count) error(s) in \(directory)")
@@ -45,8 +56,8 @@ struct RulesCommand: ParsableCommand {
         @OptionGroup var location: Location
 
         func run() throws {
-            let (rules, _) = try location.load()
-            print("\(location.directory): \(rules.rules.count) rules OK")
+            let (rules, _, directory) = try location.load()
+            print("\(directory): \(rules.rules.count) rules OK")
         }
     }
 
@@ -58,8 +69,8 @@ struct RulesCommand: ParsableCommand {
         @OptionGroup var location: Location
 
         func run() throws {
-            let (rules, schema) = try location.load()
-            let testDirectory = (location.directory as NSString).appendingPathComponent("tests")
+            let (rules, schema, directory) = try location.load()
+            let testDirectory = (directory as NSString).appendingPathComponent("tests")
             let report: RuleTestReport
             do {
                 report = try RuleTestRunner.run(directory: testDirectory, rules: rules, schema: schema)

@@ -105,6 +105,40 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(object["labels"] as? [String: String], ["room": "kitchen"])
     }
 
+    func testStoreAndCatalogCommandsReadTheConfigurationAsRunDoes() throws {
+        let database = directory.file("configured.sqlite")
+        let store = try TelemetryStore(path: database)
+        let t0: Int64 = 1_795_428_900_000
+        _ = try store.write(IngestBatch(
+            devices: [Device(id: "gh-01", type: "climate-sensor", labels: [:])],
+            readings: [Reading(device: "gh-01", metric: "temperature", timestamp: t0, value: 21.5)], observedAt: t0))
+        let rules = directory.file("configured-rules")
+        try FileManager.default.createDirectory(atPath: rules, withIntermediateDirectories: true)
+        try "rules:\n  - alert: Hot\n    devices: climate-sensor\n    when: temperature > 30\n"
+            .write(toFile: rules + "/hot.yaml", atomically: true, encoding: .utf8)
+        let config = directory.file("bridge-configured.yaml")
+        try "db: \(database)\ndevices: \(BridgeProcess.devicesDirectory)\nrules: \(rules)\n"
+            .write(toFile: config, atomically: true, encoding: .utf8)
+
+        let export = try BridgeProcess.command(["export", "--config", config], directory: directory, name: "export-configured")
+        XCTAssertEqual(export.status, 0, export.stderr)
+        XCTAssertTrue(export.stdout.contains("gh-01,temperature,2026-11-23T10:15:00.000Z,21.5"), export.stdout)
+        let viaEnvironment = try BridgeProcess.command(["export", "--format", "jsonl"], directory: directory, name: "export-env",
+                                                       environment: ["TELEMETRY_BRIDGE_DB": database])
+        XCTAssertEqual(viaEnvironment.status, 0, viaEnvironment.stderr)
+        XCTAssertTrue(viaEnvironment.stdout.contains(#""device":"gh-01""#), viaEnvironment.stdout)
+        let deliveries = try BridgeProcess.command(["alerts", "deliveries", "--config", config], directory: directory, name: "alerts-configured")
+        XCTAssertEqual(deliveries.status, 0, deliveries.stderr)
+        let check = try BridgeProcess.command(["rules", "check", "--config", config], directory: directory, name: "rules-configured")
+        XCTAssertEqual(check.status, 0, check.stderr)
+        XCTAssertEqual(check.stdout, "\(rules): 1 rules OK\n")
+
+        try "db: \(database)\nmax-payload: 3\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let bad = try BridgeProcess.command(["deadletters", "replay", "--config", config], directory: directory, name: "replay-bad-config")
+        XCTAssertEqual(bad.status, 2, bad.stdout + bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("max-payload"), bad.stderr)
+    }
+
     func testExportAcceptsRelativeTimesAsOptionValues() throws {
         let database = directory.file("relative.sqlite")
         let store = try TelemetryStore(path: database)

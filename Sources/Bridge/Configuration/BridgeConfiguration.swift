@@ -110,6 +110,25 @@ public struct BridgeConfiguration: Sendable {
     /// Settings the configuration file may give as a list (see ``ConfigurationItem``).
     public static let listSettingNames: Set<String> = ["alertmanager", "webhooks"]
 
+    /// The settings of the commands that work on the store and the catalog without a broker
+    /// (`export`, `deadletters`, `alerts`, `rules`, `devices`): `db`, `devices`, `rules`,
+    /// `max-payload`, `log-level`, checked as ``resolve(_:environment:)`` checks them; no other
+    /// setting is read (no secret files, which such a command may not be allowed to open).
+    public static func resolveLocal(_ values: ConfigurationValues) throws(ConfigurationError) -> BridgeConfiguration {
+        var reader = SettingReader(values: values)
+        var config = BridgeConfiguration()
+        try config.readLocal(&reader)
+        return config
+    }
+
+    private mutating func readLocal(_ reader: inout SettingReader) throws(ConfigurationError) {
+        database = try reader.string("db") ?? database
+        devices = try reader.string("devices") ?? devices
+        rules = try reader.string("rules")
+        maxPayload = try reader.integer("max-payload", in: 16...(256 * 1024 * 1024)) ?? maxPayload
+        logLevel = try reader.choice("log-level", LogLevelSetting.self)?.rawValue ?? logLevel
+    }
+
     /// Resolves the configuration, reading `password-file` or `TELEMETRY_BRIDGE_PASSWORD` for the password.
     public static func resolve(_ values: ConfigurationValues, environment: [String: String]) throws(ConfigurationError)
         -> BridgeConfiguration
@@ -120,9 +139,7 @@ public struct BridgeConfiguration: Sendable {
         guard config.broker.hasPrefix("mqtt://") || config.broker.hasPrefix("mqtts://") else {
             throw reader.invalid("broker", expected: "a URL such as mqtt://127.0.0.1:1883 or mqtts://broker:8883")
         }
-        config.database = try reader.string("db") ?? config.database
-        config.devices = try reader.string("devices") ?? config.devices
-        config.rules = try reader.string("rules")
+        try config.readLocal(&reader)
         if try reader.string("alert-topic") == "off" {
             config.publishAlerts = false
         } else {
@@ -144,9 +161,7 @@ public struct BridgeConfiguration: Sendable {
         config.qos = try reader.integer("qos", in: 0...2) ?? 1
         config.batchSize = try reader.integer("batch-size", in: 1...100_000) ?? config.batchSize
         config.batchDelay = try reader.duration("batch-delay") ?? config.batchDelay
-        config.maxPayload = try reader.integer("max-payload", in: 16...(256 * 1024 * 1024)) ?? config.maxPayload
         config.durability = try reader.choice("durability", DurabilitySetting.self) ?? .normal
-        config.logLevel = try reader.choice("log-level", LogLevelSetting.self)?.rawValue ?? config.logLevel
         config.summaryInterval = try reader.duration("summary-interval") ?? config.summaryInterval
         if let http = try reader.string("http") {
             if http == "off" {
