@@ -2,7 +2,7 @@ import Foundation
 import Rules
 import Telemetry
 
-/// Rules micro-benchmark (DESIGN.md section 9): readings per second through 50 windowed rules on
+/// Rules micro-benchmark: readings per second through 50 windowed rules on
 /// one thread, with the harness's own cost measured side by side. Build in release mode:
 /// `swift build -c release --product rules-benchmark`.
 ///

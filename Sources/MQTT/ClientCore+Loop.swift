@@ -6,7 +6,8 @@ import Glibc
 #endif
 
 /// The network thread: read a batch, hand it to the handler, and only then write the
-/// acknowledgements libmosquitto queued while reading (DESIGN §5).
+/// acknowledgements libmosquitto queued while reading, so nothing is acknowledged before the
+/// handler (ingest: the commit) has returned.
 ///
 /// With `mosquitto_threaded_set(true)` libmosquitto never writes from inside `loop_read`: the
 /// PUBACK of a QoS 1 message is queued before the message callback runs and leaves the process

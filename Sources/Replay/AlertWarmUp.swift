@@ -4,7 +4,7 @@ import Storage
 import Telemetry
 
 /// Rebuilds rule state from the stored log, so a restart neither re-raises a firing alert nor
-/// forgets a pending `for` timer (DESIGN §3.2).
+/// forgets a pending `for` timer.
 ///
 /// Firing alerts come from the alert log. Windows, latest values and pending timers come from
 /// replaying the tail of the readings: everything within the longest window or `for` of the rule

@@ -27,7 +27,7 @@ public struct AlertCleared: Sendable, Hashable {
         self.raisedAt = raisedAt
     }
 
-    /// The event as DESIGN §4 JSON, fields in that order.
+    /// The event as the README shows it ("Rules and alerts", **Events**), fields in that order.
     public var json: String {
         var writer = JSONObjectBuilder()
         writer.field("type", "AlertCleared")

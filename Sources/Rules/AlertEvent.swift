@@ -49,7 +49,7 @@ public enum AlertEvent: Sendable, Hashable {
         }
     }
 
-    /// One line of JSON with the field order of DESIGN §4.
+    /// One line of JSON, fields in the documented order (`type`, `schema`, `id`, ...).
     public var json: String {
         switch self {
         case .raised(let event): event.json

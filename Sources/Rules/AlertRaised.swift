@@ -38,7 +38,8 @@ public struct AlertRaised: Sendable, Hashable {
         self.annotations = annotations
     }
 
-    /// The event as DESIGN §4 JSON, fields in that order; `annotations` only when there are some.
+    /// The event as the README shows it ("Rules and alerts", **Events**), fields in that order
+    /// (consumers may rely on it); `annotations` only when there are some.
     public var json: String {
         var writer = JSONObjectBuilder()
         writer.field("type", "AlertRaised")

@@ -3,7 +3,8 @@ import MQTT
 import TestSupport
 import XCTest
 
-/// Acknowledge after the handler returns (DESIGN §5).
+/// Acknowledge after the handler returns: a message whose handler threw (ingest could not
+/// commit) is redelivered by the broker.
 final class AcknowledgementTests: XCTestCase {
     func testMessageIsRedeliveredWhenHandlerThrows() throws {
         let broker = try MosquittoBroker()
