@@ -1,10 +1,12 @@
-/// A request the API refuses: a bad parameter (400) or an unknown device or metric (404).
+/// A request the API refuses: a bad parameter (400) or an unknown device or metric (404); or
+/// one it cannot answer: a storage error (500), the server stopping (503).
 /// Rendered as `{"error": "...", "parameter": "..."}`.
 struct APIError: Error, CustomStringConvertible, Equatable {
     enum Kind: Equatable {
         case badParameter
         case notFound
         case internalError
+        case unavailable
     }
 
     var kind: Kind

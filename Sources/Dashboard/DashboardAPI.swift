@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 import NIOPosix
 import Synchronization
 import Rules
@@ -21,7 +22,17 @@ struct DashboardAPI: Sendable {
     /// Asked per request: the daemon's rule set follows reloads.
     let currentRules: DashboardApplication.RulesProvider
 
-    /// Runs a handler on NIO's blocking thread pool (its store reads block) and turns its error
+    /// The dashboard's own threads for handlers (their store reads block): apart from NIO's
+    /// shared blocking pool, so slow answers never queue ahead of `/healthz` (whose store check
+    /// in `serve` runs there) or file I/O, and at most this many answers are computed at once
+    /// (the rest wait their turn, within ``requestTimeout``).
+    static let handlerPool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: max(2, System.coreCount))
+        pool.start()
+        return pool
+    }()
+
+    /// Runs a handler on ``handlerPool`` and turns its error
     /// into the error response. An answer not ready within ``requestTimeout`` is a 503: the client
     /// stops waiting (the read itself runs to its end, bounded by the `points` and `limit` caps).
     func respond(_ body: @escaping @Sendable () throws(APIError) -> Response) async -> Response {
@@ -33,7 +44,7 @@ struct DashboardAPI: Sendable {
                 guard (try? await Task.sleep(for: timeout)) != nil else { return }
                 resume(JSONResponse.error("the answer took longer than \(timeout); narrow the query", status: .serviceUnavailable))
             }
-            NIOThreadPool.singleton.submit { state in
+            Self.handlerPool.submit { state in
                 guard state == .active else {
                     timer.cancel()
                     return resume(JSONResponse.error("the server is stopping", status: .serviceUnavailable))
@@ -41,6 +52,29 @@ struct DashboardAPI: Sendable {
                 let response: Response
                 do throws(APIError) {
                     response = try body()
+                } catch {
+                    response = JSONResponse.error(error)
+                }
+                timer.cancel()
+                resume(response)
+            }
+        }
+    }
+
+    /// ``respond(_:)`` for a handler that awaits its blocking steps (on ``handlerPool``) itself.
+    func respond(async body: @escaping @Sendable () async throws(APIError) -> Response) async -> Response {
+        let timeout = requestTimeout
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Response, Never>) in
+            let pending = Mutex<CheckedContinuation<Response, Never>?>(continuation)
+            let resume: @Sendable (Response) -> Void = { response in pending.withLock { $0.take() }?.resume(returning: response) }
+            let timer = Task {
+                guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                resume(JSONResponse.error("the answer took longer than \(timeout); narrow the query", status: .serviceUnavailable))
+            }
+            Task {
+                let response: Response
+                do throws(APIError) {
+                    response = try await body()
                 } catch {
                     response = JSONResponse.error(error)
                 }
@@ -215,10 +249,39 @@ struct DashboardAPI: Sendable {
     }
 
     /// `/api/overview?at=`: see ``FleetOverview``.
-    func overview(_ query: QueryParameters) throws(APIError) -> Response {
+    /// Two independent reads side by side, each a job of ``handlerPool`` (no thread waits for
+    /// another job: a full pool cannot deadlock), then the JSON, written on the pool too.
+    func overview(_ query: QueryParameters) async throws(APIError) -> Response {
         let at = try query.time("at", now: now()) ?? now()
-        let overview = try storage { () throws(StorageError) in try FleetOverview(store: store, rules: currentRules(), at: at) }
-        return JSONResponse.raw(overview.json())
+        let store = self.store
+        let rules = currentRules()
+        let grid = try await blocking { () throws(StorageError) in try FleetOverview.Grid(store: store, at: at) }
+        async let sparklines = blocking { () throws(StorageError) in
+            try store.sparklineTable(from: grid.from, through: at, resolution: grid.resolution)
+        }
+        async let snapshot = blocking { () throws(StorageError) in
+            try FleetSnapshot(store: store, rules: rules, at: at, readingDevices: true)
+        }
+        let overview: FleetOverview
+        do {
+            overview = FleetOverview(grid: grid, snapshot: try await snapshot, sparklines: try await sparklines)
+        } catch let error as APIError {
+            throw error
+        } catch {
+            throw APIError(kind: .internalError, parameter: nil, message: "\(error)")
+        }
+        return try await blocking { () throws(StorageError) in JSONResponse.raw(overview.json()) }
+    }
+
+    /// Runs a blocking step of an async handler on ``handlerPool``.
+    private func blocking<T: Sendable>(_ body: @escaping @Sendable () throws(StorageError) -> T) async throws(APIError) -> T {
+        do {
+            return try await Self.handlerPool.runIfActive { () throws -> T in try body() }
+        } catch let error as StorageError {
+            throw APIError(kind: .internalError, parameter: nil, message: "storage: \(error)")
+        } catch {
+            throw APIError(kind: .unavailable, parameter: nil, message: "the server is stopping")
+        }
     }
 
     func deadLetters(_ query: QueryParameters) throws(APIError) -> Response {

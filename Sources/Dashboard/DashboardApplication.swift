@@ -72,6 +72,10 @@ public struct DashboardApplication: Sendable {
 
     /// The API's routes. `loopbackOnly`: accept only loopback host names in `Host` (the server
     /// listens on loopback; see ``RequestGuard``).
+    /// The threads API answers are computed on (their store reads block), apart from NIO's
+    /// shared blocking pool: `/healthz`, live events and static pages never wait behind them.
+    public static var handlerPool: NIOThreadPool { DashboardAPI.handlerPool }
+
     public func router(loopbackOnly: Bool = true) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: RequestGuard(settings: settings, loopbackOnly: loopbackOnly))
@@ -83,7 +87,6 @@ public struct DashboardApplication: Sendable {
             ("/api/alerts", { api, query throws(APIError) in try api.alerts(query) }),
             ("/api/deliveries", { api, query throws(APIError) in try api.deliveries(query) }),
             ("/api/state", { api, query throws(APIError) in try api.state(query) }),
-            ("/api/overview", { api, query throws(APIError) in try api.overview(query) }),
             ("/api/deadletters", { api, query throws(APIError) in try api.deadLetters(query) }),
         ]
         for (path, handler) in endpoints {
@@ -91,6 +94,10 @@ public struct DashboardApplication: Sendable {
                 let query = QueryParameters(request)
                 return await api.respond { () throws(APIError) in try handler(api, query) }
             }
+        }
+        router.get("/api/overview") { request, _ in
+            let query = QueryParameters(request)
+            return await api.respond(async: { () async throws(APIError) in try await api.overview(query) })
         }
         router.get("/healthz") { _, _ in
             let report = await health()

@@ -9,8 +9,8 @@ import Storage
 /// and its firing and pending alert counts; plus the firing and pending alerts themselves.
 ///
 /// Reads: the devices, the latest-readings query, the firing set and (with rules) a warm-up to T
-/// fed from those, with one bulk sparkline query running alongside on its own thread; the JSON is
-/// written byte by byte.
+/// fed from those, with one bulk sparkline query running alongside (see `DashboardAPI.overview`);
+/// the JSON is written byte by byte.
 struct FleetOverview {
     static let sparklineRange: Int64 = 24 * 3_600_000
     static let youngFleetRange: Int64 = 2 * 3_600_000
@@ -24,33 +24,35 @@ struct FleetOverview {
     /// Sparkline buckets per series id.
     var sparklines: SparklineTable
 
-    init(store: TelemetryStore, rules: RuleSet?, at: Int64) throws(StorageError) {
-        // The grid depends on the fleet's age; the devices listed are those read after the latest
-        // readings (by the snapshot), as the sparklines run alongside it.
-        let fleet = try store.devices()
-        let oldest = fleet.lazy.map(\.firstSeen).filter { $0 <= at }.min()
-        if let oldest, at.subtractingReportingOverflow(Self.youngFleetRange).partialValue < oldest, at > Self.youngFleetRange {
-            sparklineResolution = .minute
-            sparklineRange = Self.youngFleetRange
-        } else {
-            sparklineResolution = .hour
-            sparklineRange = Self.sparklineRange
+    /// The sparklines' grid for an answer at `at`: it depends on the fleet's age.
+    struct Grid: Sendable {
+        var resolution: RollupResolution
+        var range: Int64
+        var from: Int64
+
+        init(store: TelemetryStore, at: Int64) throws(StorageError) {
+            let oldest = try store.devices().lazy.map(\.firstSeen).filter { $0 <= at }.min()
+            if let oldest, at.subtractingReportingOverflow(FleetOverview.youngFleetRange).partialValue < oldest,
+               at > FleetOverview.youngFleetRange {
+                resolution = .minute
+                range = FleetOverview.youngFleetRange
+            } else {
+                resolution = .hour
+                range = FleetOverview.sparklineRange
+            }
+            let (start, underflow) = at.subtractingReportingOverflow(range)
+            from = underflow ? .min : start
         }
-        let (from, underflow) = at.subtractingReportingOverflow(sparklineRange)
-        // The sparklines and the snapshot are independent reads: the sparklines run alongside.
-        let resolution = sparklineResolution
-        let sparklineRead = BackgroundRead { () throws(StorageError) in
-            try store.sparklineTable(from: underflow ? .min : from, through: at, resolution: resolution)
-        }
-        let snapshot: Result<FleetSnapshot, StorageError>
-        do {
-            snapshot = .success(try FleetSnapshot(store: store, rules: rules, at: at, readingDevices: true))
-        } catch {
-            snapshot = .failure(error)
-        }
-        sparklines = try sparklineRead.wait()
-        self.snapshot = try snapshot.get()
-        devices = self.snapshot.devices
+    }
+
+    /// The answer from its independent reads (the caller runs them side by side: the sparklines'
+    /// bulk query and the snapshot with its warm-up); the devices listed are the snapshot's.
+    init(grid: Grid, snapshot: FleetSnapshot, sparklines: SparklineTable) {
+        sparklineResolution = grid.resolution
+        sparklineRange = grid.range
+        self.snapshot = snapshot
+        devices = snapshot.devices
+        self.sparklines = sparklines
     }
 
     func json() -> [UInt8] {

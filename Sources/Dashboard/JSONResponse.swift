@@ -47,6 +47,7 @@ enum JSONResponse {
         case .badParameter: .badRequest
         case .notFound: .notFound
         case .internalError: .internalServerError
+        case .unavailable: .serviceUnavailable
         }
         return self.error(error.message, parameter: error.parameter, status: status)
     }

@@ -131,11 +131,11 @@ final class ServerLimitsTests: DashboardTestCase {
     /// thread is held, so the read cannot even start); `/healthz` does not wait for the pool.
     func testAnAnswerLaterThanTheRequestTimeoutIs503() throws {
         try start { $0.requestTimeout = .milliseconds(200) }
-        let threads = NIOSingletons.blockingPoolThreadCountSuggestion
+        let threads = max(2, System.coreCount)
         let started = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
         for _ in 0..<threads {
-            NIOThreadPool.singleton.submit { _ in
+            DashboardApplication.handlerPool.submit { _ in
                 started.signal()
                 release.wait()
             }
@@ -146,6 +146,51 @@ final class ServerLimitsTests: DashboardTestCase {
         XCTAssertEqual(slow.status, 503, slow.text)
         XCTAssertTrue(slow.text.contains("the answer took longer than"), slow.text)
         XCTAssertEqual(try get("/healthz").status, 200)
+    }
+
+    func testHealthzAnswersWhileEveryHandlerThreadIsBusyWithOverviews() throws {
+        // As `serve` checks health: a store read on NIO's shared blocking pool.
+        let store = try XCTUnwrap(self.store)
+        let dashboard = DashboardApplication(store: store, now: { Self.now }, health: {
+            let series = (try? await NIOThreadPool.singleton.runIfActive { try store.series().count }) ?? -1
+            return DashboardHealth(healthy: series >= 0, checks: ["series": "\(series)"])
+        })
+        port = FreePort.next()
+        var logger = Logger(label: "server-limits-test")
+        logger.logLevel = .critical
+        let listening = DispatchSemaphore(value: 0)
+        let server = dashboard.application(host: "127.0.0.1", port: Int(port), logger: logger) { _ in listening.signal() }
+        self.server = Task { try await server.runService(gracefulShutdownSignals: []) }
+        XCTAssertEqual(listening.wait(timeout: .now() + 20), .success, "server did not start")
+
+        // Every handler thread held: the overviews below wait for them, whatever their size.
+        let threads = max(2, System.coreCount)
+        let started = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        for _ in 0..<threads {
+            DashboardApplication.handlerPool.submit { _ in
+                started.signal()
+                release.wait()
+            }
+        }
+        for _ in 0..<threads { started.wait() }
+        let answered = LockedCount()
+        let overviews = DispatchGroup()
+        let port = self.port
+        for _ in 0..<8 {
+            DispatchQueue.global().async(group: overviews) {
+                if (try? TCPConnection.request(port: port, "GET /api/overview HTTP/1.1\r\nHost: 127.0.0.1"))?.status == 200 {
+                    answered.add()
+                }
+            }
+        }
+        let health = try get("/healthz")
+        XCTAssertEqual(health.status, 200, health.text)
+        XCTAssertTrue(health.text.contains(#""series":"#), health.text)
+        XCTAssertEqual(answered.value, 0, "the overviews were still in flight")
+        for _ in 0..<threads { release.signal() }
+        XCTAssertEqual(overviews.wait(timeout: .now() + 60), .success)
+        XCTAssertEqual(answered.value, 8)
     }
 
     func testCredentialsAreRequiredExceptForHealthz() throws {
@@ -196,5 +241,23 @@ final class ServerLimitsTests: DashboardTestCase {
         let body = try TCPConnection.request(port: port, "POST /api/devices HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 999999999")
         XCTAssertEqual(body.status, 413, body.text)
         XCTAssertEqual(try get("/healthz").status, 200)
+    }
+}
+
+/// A counter shared by request threads.
+private final class LockedCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    func add() {
+        lock.lock()
+        count += 1
+        lock.unlock()
+    }
+
+    var value: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return count
     }
 }
