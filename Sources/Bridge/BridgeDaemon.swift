@@ -144,6 +144,9 @@ public final class BridgeDaemon: Sendable {
     /// The rule set in force (it changes on reload); nil when alerting is off.
     public var rules: RuleSet? { pipeline.rules }
 
+    /// The alerts pending now in the live engine.
+    public var pendingAlerts: [PendingAlert] { pipeline.pendingAlerts }
+
     /// Broker connection and writer state, for `/healthz`.
     public func health() -> BridgeHealth {
         let lastCommitAt = counters.lastCommitAt.load(ordering: .relaxed)

@@ -201,6 +201,12 @@ public final class IngestPipeline: Sendable {
         state.withLock { $0.engine?.rules }
     }
 
+    /// The alerts pending now in the live engine (empty with alerting off): what a dashboard
+    /// shows for now without a warm-up. Waits for a commit in progress (the pipeline's lock).
+    public var pendingAlerts: [PendingAlert] {
+        state.withLock { $0.engine?.pendingAlerts ?? [] }
+    }
+
     /// Records when each device was seen; turns messages of new devices beyond `limit` into
     /// `device_limit` dead letters. Logs the first refusal of the process.
     private func admit(_ decoded: inout [DecodedMessage], messages: [InboundMessage], limit: Int, state: inout State) {

@@ -21,6 +21,14 @@ struct DashboardAPI: Sendable {
     /// Rules whose pending alerts `/api/state` and `/api/overview` show; none: no pending alerts.
     /// Asked per request: the daemon's rule set follows reloads.
     let currentRules: DashboardApplication.RulesProvider
+    /// The running engine's pending alerts (`run`): used for answers about now instead of a
+    /// warm-up per request. Nil (`serve`): always a warm-up.
+    let livePending: DashboardApplication.PendingProvider?
+
+    /// The pending alerts of a running engine when the request asks about now (no `at`).
+    private func livePending(_ query: QueryParameters) -> [PendingAlert]? {
+        query.string("at") == nil ? livePending?() : nil
+    }
 
     /// The dashboard's own threads for handlers (their store reads block): apart from NIO's
     /// shared blocking pool, so slow answers never queue ahead of `/healthz` (whose store check
@@ -223,7 +231,10 @@ struct DashboardAPI: Sendable {
     /// "latest":[{"device","metric","value","t"}]}` at T (default now).
     func state(_ query: QueryParameters) throws(APIError) -> Response {
         let at = try query.time("at", now: now()) ?? now()
-        let snapshot = try storage { () throws(StorageError) in try FleetSnapshot(store: store, rules: currentRules(), at: at) }
+        let live = livePending(query)
+        let snapshot = try storage { () throws(StorageError) in
+            try FleetSnapshot(store: store, rules: currentRules(), at: at, livePending: live)
+        }
         var json = JSONBytes(capacity: 256 + snapshot.latest.count * 96)
         json.raw(#"{"at":"#)
         json.time(at)
@@ -255,12 +266,13 @@ struct DashboardAPI: Sendable {
         let at = try query.time("at", now: now()) ?? now()
         let store = self.store
         let rules = currentRules()
+        let live = livePending(query)
         let grid = try await blocking { () throws(StorageError) in try FleetOverview.Grid(store: store, at: at) }
         async let sparklines = blocking { () throws(StorageError) in
             try store.sparklineTable(from: grid.from, through: at, resolution: grid.resolution)
         }
         async let snapshot = blocking { () throws(StorageError) in
-            try FleetSnapshot(store: store, rules: rules, at: at, readingDevices: true)
+            try FleetSnapshot(store: store, rules: rules, at: at, readingDevices: true, livePending: live)
         }
         let overview: FleetOverview
         do {

@@ -22,6 +22,8 @@ public struct DashboardApplication: Sendable {
     public typealias HealthProvider = @Sendable () async -> DashboardHealth
     /// The rule set in force, asked at each request that rebuilds pending alerts.
     public typealias RulesProvider = @Sendable () -> RuleSet?
+    /// A running engine's pending alerts now (cheap: no store read).
+    public typealias PendingProvider = @Sendable () -> [PendingAlert]
 
     public let store: TelemetryStore
     let now: Clock
@@ -50,12 +52,14 @@ public struct DashboardApplication: Sendable {
                   settings: settings)
     }
 
-    /// `currentRules`: asked per request, so pending alerts follow a daemon's rule reloads.
+    /// `currentRules`: asked per request, so pending alerts follow a daemon's rule reloads;
+    /// `livePending`: the daemon's engine, for answers about now (a warm-up otherwise).
     public init(
         store: TelemetryStore,
         now: @escaping Clock,
         health: @escaping HealthProvider = { DashboardHealth(healthy: true) },
         currentRules: @escaping RulesProvider,
+        livePending: PendingProvider? = nil,
         metrics: MetricsEndpoint? = nil,
         events: LiveEvents = LiveEvents(),
         settings: HTTPServerSettings = HTTPServerSettings()
@@ -67,15 +71,16 @@ public struct DashboardApplication: Sendable {
         self.health = health
         self.metrics = metrics
         self.events = events
-        api = DashboardAPI(store: store, now: now, requestTimeout: settings.requestTimeout, currentRules: currentRules)
+        api = DashboardAPI(store: store, now: now, requestTimeout: settings.requestTimeout, currentRules: currentRules,
+                           livePending: livePending)
     }
 
-    /// The API's routes. `loopbackOnly`: accept only loopback host names in `Host` (the server
-    /// listens on loopback; see ``RequestGuard``).
     /// The threads API answers are computed on (their store reads block), apart from NIO's
     /// shared blocking pool: `/healthz`, live events and static pages never wait behind them.
     public static var handlerPool: NIOThreadPool { DashboardAPI.handlerPool }
 
+    /// The API's routes. `loopbackOnly`: accept only loopback host names in `Host` (the server
+    /// listens on loopback; see ``RequestGuard``).
     public func router(loopbackOnly: Bool = true) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: RequestGuard(settings: settings, loopbackOnly: loopbackOnly))

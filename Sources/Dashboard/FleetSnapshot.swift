@@ -16,12 +16,17 @@ struct FleetSnapshot {
     /// it), when the caller asks for them or the warm-up needs them; empty otherwise.
     var devices: [StoredDevice]
 
-    init(store: TelemetryStore, rules: RuleSet?, at: Int64, readingDevices: Bool = false) throws(StorageError) {
+    /// `livePending`: the pending alerts of a running engine, for a `at` of now (no warm-up).
+    init(store: TelemetryStore, rules: RuleSet?, at: Int64, readingDevices: Bool = false,
+         livePending: [PendingAlert]? = nil) throws(StorageError) {
         self.at = at
         firing = try store.firingAlerts(at: at)
         latest = try store.latestReadings(at: at)
-        devices = rules != nil || readingDevices ? try store.devices() : []
-        if let rules {
+        devices = (rules != nil && livePending == nil) || readingDevices ? try store.devices() : []
+        if let livePending {
+            pending = livePending.filter { $0.firesAt > at }
+            pending.sort { ($0.device, $0.alert) < ($1.device, $1.alert) }
+        } else if let rules {
             pending = try AlertWarmUp.pendingAlerts(
                 rules: rules, store: store, at: at, firing: firing, latest: latest, devices: devices)
             pending.sort { ($0.device, $0.alert) < ($1.device, $1.alert) }

@@ -126,6 +126,7 @@ struct RunCommand: ParsableCommand {
                                        checks: health.checks(now: WallClock.milliseconds()))
             },
             currentRules: { daemon.rules },
+            livePending: { daemon.pendingAlerts },
             metrics: MetricsEndpoint(registry: registry, refresh: daemon.refreshMetrics),
             events: events,
             settings: HTTPServerSettings(configuration, logger: logger))

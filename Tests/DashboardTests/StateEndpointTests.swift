@@ -99,6 +99,32 @@ final class StateEndpointTests: DashboardTestCase {
         }
     }
 
+    func testNowTakesPendingAlertsFromTheRunningEngineAndAPastMomentFromAWarmUp() async throws {
+        let live = [
+            PendingAlert(alert: "overheat", device: "p-2", severity: .critical, since: Self.now - 60_000, firesAt: Self.now + 240_000),
+            PendingAlert(alert: "overheat", device: "p-1", severity: .critical, since: Self.now - 90_000, firesAt: Self.now + 210_000),
+            PendingAlert(alert: "late", device: "p-1", severity: .warning, since: Self.now - 600_000, firesAt: Self.now),
+        ]
+        // No rules: pending alerts can only come from the engine the daemon runs.
+        let dashboard = DashboardApplication(store: store, now: { Self.now }, currentRules: { nil }, livePending: { live })
+        let app = Application(router: dashboard.router())
+        let pending: @Sendable (TestClientProtocol, String) async throws -> [String] = { client, uri in
+            try await client.execute(uri: uri, method: .get) { response in
+                let json = try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8))
+                let pending = ((json as? [String: Any])?["pending"] as? [[String: Any]]) ?? []
+                return pending.map { "\($0["alert"] ?? "") \($0["device"] ?? "")" }
+            }
+        }
+        try await app.test(.router) { client in
+            let now = try await pending(client, "/api/state")
+            XCTAssertEqual(now, ["overheat p-1", "overheat p-2"], "sorted by device; one due now is no longer pending")
+            let overview = try await pending(client, "/api/overview")
+            XCTAssertEqual(overview, ["overheat p-1", "overheat p-2"])
+            let past = try await pending(client, "/api/state?at=\(Self.now - 1)")
+            XCTAssertEqual(past, [], "a moment asked for explicitly is rebuilt from the log (no rules here: nothing)")
+        }
+    }
+
     func testPendingIsEmptyWithoutRulesAndFiringComesFromTheLog() async throws {
         let (_, json) = try await get("/api/state?at=\(Self.t0 + 40 * 60_000)")
         XCTAssertEqual(((json as? [String: Any])?["pending"] as? [[String: Any]])?.count, 0)
