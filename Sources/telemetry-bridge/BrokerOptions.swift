@@ -4,7 +4,7 @@ import Foundation
 
 /// Flags shared by every command that talks to a broker. Each one can also be given as a
 /// `TELEMETRY_BRIDGE_*` environment variable or in the configuration file.
-struct BrokerOptions: ParsableArguments {
+struct BrokerOptions: SettingFlags {
     @Option(help: "Configuration file (YAML). Default: ./bridge.yaml when it exists. Env: TELEMETRY_BRIDGE_CONFIG.")
     var config: String?
 

@@ -3,7 +3,7 @@ import ArgumentParser
 /// Flags of alert delivery (`run`). Each one can also be given as a `TELEMETRY_BRIDGE_*`
 /// environment variable (lists comma-separated) or in the configuration file (`alertmanager:`,
 /// `webhooks:` as lists).
-struct DeliveryOptions: ParsableArguments {
+struct DeliveryOptions: SettingFlags {
     @Option(help: "Send alert events to this Alertmanager (base URL, e.g. http://127.0.0.1:9093). Repeatable.")
     var alertmanager: [String] = []
 

@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// Flags of the dashboard's HTTP server, shared by `run` and `serve`. Each one can also be given
 /// as a `TELEMETRY_BRIDGE_*` environment variable or in the configuration file.
-struct HTTPOptions: ParsableArguments {
+struct HTTPOptions: SettingFlags {
     @Option(help: "Dashboard, JSON API, /metrics and /healthz address HOST:PORT, or off. Default: 127.0.0.1:8080.")
     var http: String?
 
