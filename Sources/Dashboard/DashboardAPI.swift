@@ -34,39 +34,18 @@ struct DashboardAPI: Sendable {
     /// shared blocking pool, so slow answers never queue ahead of `/healthz` (whose store check
     /// in `serve` runs there) or file I/O, and at most this many answers are computed at once
     /// (the rest wait their turn, within ``requestTimeout``).
+    static let handlerThreads = max(2, System.coreCount)
     static let handlerPool: NIOThreadPool = {
-        let pool = NIOThreadPool(numberOfThreads: max(2, System.coreCount))
+        let pool = NIOThreadPool(numberOfThreads: handlerThreads)
         pool.start()
         return pool
     }()
 
-    /// Runs a handler on ``handlerPool`` and turns its error
-    /// into the error response. An answer not ready within ``requestTimeout`` is a 503: the client
-    /// stops waiting (the read itself runs to its end, bounded by the `points` and `limit` caps).
+    /// Runs a handler on ``handlerPool`` and turns its error into the error response. An answer
+    /// not ready within ``requestTimeout`` is a 503: the client stops waiting (the read itself
+    /// runs to its end, bounded by the `points` and `limit` caps).
     func respond(_ body: @escaping @Sendable () throws(APIError) -> Response) async -> Response {
-        let timeout = requestTimeout
-        return await withCheckedContinuation { (continuation: CheckedContinuation<Response, Never>) in
-            let pending = Mutex<CheckedContinuation<Response, Never>?>(continuation)
-            let resume: @Sendable (Response) -> Void = { response in pending.withLock { $0.take() }?.resume(returning: response) }
-            let timer = Task {
-                guard (try? await Task.sleep(for: timeout)) != nil else { return }
-                resume(JSONResponse.error("the answer took longer than \(timeout); narrow the query", status: .serviceUnavailable))
-            }
-            Self.handlerPool.submit { state in
-                guard state == .active else {
-                    timer.cancel()
-                    return resume(JSONResponse.error("the server is stopping", status: .serviceUnavailable))
-                }
-                let response: Response
-                do throws(APIError) {
-                    response = try body()
-                } catch {
-                    response = JSONResponse.error(error)
-                }
-                timer.cancel()
-                resume(response)
-            }
-        }
+        await respond(async: { () async throws(APIError) in try await onPool(body) })
     }
 
     /// ``respond(_:)`` for a handler that awaits its blocking steps (on ``handlerPool``) itself.
@@ -90,6 +69,19 @@ struct DashboardAPI: Sendable {
                 resume(response)
             }
         }
+    }
+
+    /// Runs a blocking step on ``handlerPool``; a stopping pool is a 503.
+    private func onPool<T: Sendable>(_ body: @escaping @Sendable () throws(APIError) -> T) async throws(APIError) -> T {
+        let result: Result<T, APIError>
+        do {
+            result = try await Self.handlerPool.runIfActive { () -> Result<T, APIError> in
+                do throws(APIError) { return .success(try body()) } catch { return .failure(error) }
+            }
+        } catch {
+            throw APIError(kind: .unavailable, parameter: nil, message: "the server is stopping")
+        }
+        return try result.get()
     }
 
     private func storage<T>(_ body: () throws(StorageError) -> T) throws(APIError) -> T {
@@ -285,15 +277,9 @@ struct DashboardAPI: Sendable {
         return try await blocking { () throws(StorageError) in JSONResponse.raw(overview.json()) }
     }
 
-    /// Runs a blocking step of an async handler on ``handlerPool``.
+    /// Runs a blocking store read of an async handler on ``handlerPool``.
     private func blocking<T: Sendable>(_ body: @escaping @Sendable () throws(StorageError) -> T) async throws(APIError) -> T {
-        do {
-            return try await Self.handlerPool.runIfActive { () throws -> T in try body() }
-        } catch let error as StorageError {
-            throw APIError(kind: .internalError, parameter: nil, message: "storage: \(error)")
-        } catch {
-            throw APIError(kind: .unavailable, parameter: nil, message: "the server is stopping")
-        }
+        try await onPool { () throws(APIError) in try storage(body) }
     }
 
     func deadLetters(_ query: QueryParameters) throws(APIError) -> Response {

@@ -78,6 +78,8 @@ public struct DashboardApplication: Sendable {
     /// The threads API answers are computed on (their store reads block), apart from NIO's
     /// shared blocking pool: `/healthz`, live events and static pages never wait behind them.
     public static var handlerPool: NIOThreadPool { DashboardAPI.handlerPool }
+    /// The number of threads of ``handlerPool``.
+    public static var handlerThreads: Int { DashboardAPI.handlerThreads }
 
     /// The API's routes. `loopbackOnly`: accept only loopback host names in `Host` (the server
     /// listens on loopback; see ``RequestGuard``).

@@ -37,6 +37,21 @@ final class ServerLimitsTests: DashboardTestCase {
         XCTAssertEqual(listening.wait(timeout: .now() + 20), .success, "server did not start")
     }
 
+    /// Occupies every thread of the dashboard's handler pool until the returned function is called.
+    private func holdEveryHandlerThread() -> () -> Void {
+        let threads = DashboardApplication.handlerThreads
+        let started = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        for _ in 0..<threads {
+            DashboardApplication.handlerPool.submit { _ in
+                started.signal()
+                release.wait()
+            }
+        }
+        for _ in 0..<threads { started.wait() }
+        return { for _ in 0..<threads { release.signal() } }
+    }
+
     private func get(_ path: String, headers: String = "Host: 127.0.0.1") throws -> (status: Int, text: String) {
         try TCPConnection.request(port: port, "GET \(path) HTTP/1.1\r\n\(headers)")
     }
@@ -131,17 +146,8 @@ final class ServerLimitsTests: DashboardTestCase {
     /// thread is held, so the read cannot even start); `/healthz` does not wait for the pool.
     func testAnAnswerLaterThanTheRequestTimeoutIs503() throws {
         try start { $0.requestTimeout = .milliseconds(200) }
-        let threads = max(2, System.coreCount)
-        let started = DispatchSemaphore(value: 0)
-        let release = DispatchSemaphore(value: 0)
-        for _ in 0..<threads {
-            DashboardApplication.handlerPool.submit { _ in
-                started.signal()
-                release.wait()
-            }
-        }
-        for _ in 0..<threads { started.wait() }
-        defer { for _ in 0..<threads { release.signal() } }
+        let release = holdEveryHandlerThread()
+        defer { release() }
         let slow = try get("/api/devices")
         XCTAssertEqual(slow.status, 503, slow.text)
         XCTAssertTrue(slow.text.contains("the answer took longer than"), slow.text)
@@ -164,16 +170,7 @@ final class ServerLimitsTests: DashboardTestCase {
         XCTAssertEqual(listening.wait(timeout: .now() + 20), .success, "server did not start")
 
         // Every handler thread held: the overviews below wait for them, whatever their size.
-        let threads = max(2, System.coreCount)
-        let started = DispatchSemaphore(value: 0)
-        let release = DispatchSemaphore(value: 0)
-        for _ in 0..<threads {
-            DashboardApplication.handlerPool.submit { _ in
-                started.signal()
-                release.wait()
-            }
-        }
-        for _ in 0..<threads { started.wait() }
+        let release = holdEveryHandlerThread()
         let answered = LockedCount()
         let overviews = DispatchGroup()
         let port = self.port
@@ -188,7 +185,7 @@ final class ServerLimitsTests: DashboardTestCase {
         XCTAssertEqual(health.status, 200, health.text)
         XCTAssertTrue(health.text.contains(#""series":"#), health.text)
         XCTAssertEqual(answered.value, 0, "the overviews were still in flight")
-        for _ in 0..<threads { release.signal() }
+        release()
         XCTAssertEqual(overviews.wait(timeout: .now() + 60), .success)
         XCTAssertEqual(answered.value, 8)
     }
