@@ -73,8 +73,8 @@ let package = Package(
         .executableTarget(name: "dashboard-benchmark", dependencies: ["Dashboard", "Replay", "Storage", "Rules", "Telemetry", logging, hummingbird],
                           path: "Benchmarks/DashboardBenchmark"),
 
-        // Shared helpers for tests that run real processes (mosquitto, the daemon).
-        .target(name: "TestSupport", dependencies: ["Telemetry", nioPosix, .product(name: "NIOCore", package: "swift-nio"),
+        // Shared helpers for tests: real processes (mosquitto, the daemon), sockets, fixtures.
+        .target(name: "TestSupport", dependencies: ["Telemetry", "Rules", "Storage", nioPosix, .product(name: "NIOCore", package: "swift-nio"),
                                                     .product(name: "NIOHTTP1", package: "swift-nio")], path: "Tests/TestSupport"),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "TestSupport"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Telemetry", "TestSupport"]),
@@ -82,11 +82,13 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Telemetry", grdb]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Replay", "Storage", "Telemetry", "Rules", "TestSupport", metrics, prometheus, nioPosix,
                                                           .product(name: "HummingbirdTesting", package: "hummingbird")]),
-        // The daemon and the dashboard together in one process (metrics and live events of real commits).
-        .testTarget(name: "IntegrationTests", dependencies: ["Bridge", "Dashboard", "Replay", "Storage", "Telemetry", "Rules", "MQTT",
-                                                            "TestSupport", metrics, prometheus, nioPosix,
+        // Real processes and parts together: the built executable, mosquitto, Alertmanager, HTTP
+        // receivers, the daemon and the dashboard in one process. The other targets are unit tests.
+        .testTarget(name: "IntegrationTests", dependencies: ["Bridge", "Dashboard", "Replay", "Delivery", "Storage", "Telemetry", "Rules", "MQTT",
+                                                            "TestSupport", grdb, metrics, prometheus, nioPosix,
                                                             .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Storage", "Rules", "Telemetry", "TestSupport", crypto]),
+        .testTarget(name: "ReplayTests", dependencies: ["Replay", "Rules", "Storage", "Telemetry", "TestSupport"]),
         .testTarget(name: "BridgeTests", dependencies: ["Bridge", "Replay", "Delivery", "Storage", "Telemetry", "MQTT", "Rules", "TestSupport", grdb, metrics, prometheus]),
     ],
     swiftLanguageModes: [.v6]

@@ -23,7 +23,7 @@ final class IngestLimitsTests: XCTestCase {
 
     private func pipeline(_ limits: IngestLimits, rules: String? = nil, store: TelemetryStore? = nil) throws -> (IngestPipeline, TelemetryStore) {
         let store = try store ?? TelemetryStore(path: directory.file("limits.sqlite"))
-        let catalog = try DeviceCatalog.load(directory: BridgeProcess.devicesDirectory)
+        let catalog = try DeviceCatalog.load(directory: RepositoryPaths.devices)
         let engine = try rules.map { try RuleEngine(rules: RuleSet.parse(files: [("r.yaml", $0)], schema: RuleSchema(catalog: catalog))) }
         return (try IngestPipeline(catalog: catalog, maxPayloadBytes: 1024, store: store, rules: engine, limits: limits,
                                    clock: { Self.now }), store)
@@ -100,7 +100,7 @@ final class ClearSeverityTests: XCTestCase {
         let directory = try TemporaryDirectory(prefix: "clear-severity")
         defer { directory.remove() }
         let store = try TelemetryStore(path: directory.file("clear.sqlite"))
-        let catalog = try DeviceCatalog.load(directory: BridgeProcess.devicesDirectory)
+        let catalog = try DeviceCatalog.load(directory: RepositoryPaths.devices)
         let schema = RuleSchema(catalog: catalog)
         let rules = try RuleSet.parse(files: [("hot.yaml", """
             rules:

@@ -19,7 +19,7 @@ final class IngestPipelineTests: XCTestCase {
 
     private func makePipeline() throws -> (IngestPipeline, TelemetryStore) {
         let store = try TelemetryStore(path: directory.file("pipeline.sqlite"))
-        let catalog = try DeviceCatalog.load(directory: BridgeProcess.devicesDirectory)
+        let catalog = try DeviceCatalog.load(directory: RepositoryPaths.devices)
         return (try IngestPipeline(catalog: catalog, maxPayloadBytes: 1024, store: store, clock: { 1_795_428_900_000 }), store)
     }
 
@@ -49,7 +49,7 @@ final class IngestPipelineTests: XCTestCase {
 
     func testAFullBatchSignalsABacklogUntilAShortOneOrForAMomentOnly() throws {
         let store = try TelemetryStore(path: directory.file("backlog.sqlite"))
-        let catalog = try DeviceCatalog.load(directory: BridgeProcess.devicesDirectory)
+        let catalog = try DeviceCatalog.load(directory: RepositoryPaths.devices)
         let pipeline = try IngestPipeline(catalog: catalog, maxPayloadBytes: 1024, store: store, backlogBatchSize: 2,
                                           clock: { 1_795_428_900_000 })
         let reading = message("greenhouse/north/gh-01/climate", #"{"ts":1795428900000,"temp":21,"hum":40}"#)

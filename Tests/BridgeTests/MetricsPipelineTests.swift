@@ -53,7 +53,7 @@ final class MetricsPipelineTests: XCTestCase {
     }
 
     func testEveryCommitIsObservedInOrderAndCounted() throws {
-        let catalog = try DeviceCatalog.load(directory: BridgeProcess.devicesDirectory)
+        let catalog = try DeviceCatalog.load(directory: RepositoryPaths.devices)
         let hot = try rules("""
             rules:
               - alert: Hot
@@ -99,7 +99,7 @@ final class MetricsPipelineTests: XCTestCase {
     }
 
     func testBigBatchesRecordTheLagOfEvenlySpacedMessages() throws {
-        let catalog = try DeviceCatalog.load(directory: BridgeProcess.devicesDirectory)
+        let catalog = try DeviceCatalog.load(directory: RepositoryPaths.devices)
         let pipeline = try IngestPipeline(
             catalog: catalog, maxPayloadBytes: 1024, store: try TelemetryStore(path: directory.file("p.sqlite")),
             metrics: BridgeMetrics(factory: factory), clock: { Self.now })
@@ -119,7 +119,7 @@ final class MetricsPipelineTests: XCTestCase {
     func testAFailedCommitMarksTheWriterUnhealthyUntilOneSucceeds() throws {
         let path = directory.file("locked.sqlite")
         let store = try TelemetryStore(path: path, configuration: StoreConfiguration(busyTimeout: 0.01))
-        let catalog = try DeviceCatalog.load(directory: BridgeProcess.devicesDirectory)
+        let catalog = try DeviceCatalog.load(directory: RepositoryPaths.devices)
         let pipeline = try IngestPipeline(catalog: catalog, maxPayloadBytes: 1024, store: store,
                                       metrics: BridgeMetrics(factory: factory), clock: { Self.now })
         let batch = [message("greenhouse/north/gh-1/climate", #"{"ts":1795428900000,"temp":21,"hum":40}"#)]

@@ -34,7 +34,7 @@ final class RuleFilesWatcherTests: XCTestCase {
 
     private func firing() throws -> (IngestPipeline, RuleFilesWatcher, TelemetryStore) {
         let store = try TelemetryStore(path: directory.file("watcher.sqlite"))
-        let catalog = try DeviceCatalog.load(directory: BridgeProcess.devicesDirectory)
+        let catalog = try DeviceCatalog.load(directory: RepositoryPaths.devices)
         let schema = RuleSchema(catalog: catalog)
         let engine = RuleEngine(rules: try RuleSet.load(directory: directory.file("rules"), schema: schema))
         let pipeline = try IngestPipeline(catalog: catalog, maxPayloadBytes: 1024, store: store, rules: engine, clock: { Self.now })

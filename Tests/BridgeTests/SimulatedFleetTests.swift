@@ -1,12 +1,13 @@
 @testable import Replay
 import Telemetry
+import TestSupport
 import XCTest
 
 @testable import Bridge
 
 final class SimulatedFleetTests: XCTestCase {
     private func catalog() throws -> DeviceCatalog {
-        try DeviceCatalog.load(directory: BridgeProcess.devicesDirectory)
+        try DeviceCatalog.load(directory: RepositoryPaths.devices)
     }
 
     private func messages(_ configuration: SimulatorConfiguration, count: Int) throws -> [SimulatedFleet.Message] {

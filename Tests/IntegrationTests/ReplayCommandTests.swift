@@ -3,6 +3,7 @@ import Foundation
 @testable import Replay
 import Rules
 import Storage
+import TestSupport
 import XCTest
 
 /// `telemetry-bridge replay` as a process: output formats, what-if exit codes, bad flags.
@@ -21,7 +22,7 @@ final class ReplayCommandTests: XCTestCase {
     private func replay(_ arguments: [String], rules: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
         let rulesDirectory = try rules ?? fixture.rulesDirectory()
         return try BridgeProcess.command(
-            ["replay", "--db", fixture.database, "--devices", BridgeProcess.devicesDirectory, "--rules", rulesDirectory]
+            ["replay", "--db", fixture.database, "--devices", RepositoryPaths.devices, "--rules", rulesDirectory]
                 + arguments, directory: fixture.directory, name: "replay-\(UUID().uuidString.prefix(8))")
     }
 

@@ -20,7 +20,7 @@ final class ReplayRepublishTests: XCTestCase {
         fixture = try ReplayFixture()
         broker = try MosquittoBroker()
         // Written as the daemon would store them: with the catalog's units.
-        let catalog = try DeviceCatalog.load(directory: BridgeProcess.devicesDirectory)
+        let catalog = try DeviceCatalog.load(directory: RepositoryPaths.devices)
         func write(_ device: Device, _ readings: [Reading]) throws {
             var units: [SeriesKey: String] = [:]
             for reading in readings {
@@ -75,7 +75,7 @@ final class ReplayRepublishTests: XCTestCase {
         XCTAssertEqual(expected, 40 * 2 + 25 * 2 + 30 * 4)
 
         let replay = try BridgeProcess.command(
-            ["replay", "--db", fixture.database, "--devices", BridgeProcess.devicesDirectory, "--publish", broker.url, "--max"],
+            ["replay", "--db", fixture.database, "--devices", RepositoryPaths.devices, "--publish", broker.url, "--max"],
             directory: fixture.directory, name: "republish")
         XCTAssertEqual(replay.status, 0, replay.stderr)
         XCTAssertEqual(replay.stdout, "published \(expected) readings in \(40 + 25 + 30) messages to \(broker.url)\n")

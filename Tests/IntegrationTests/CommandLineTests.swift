@@ -17,7 +17,7 @@ final class CommandLineTests: XCTestCase {
     }
 
     func testDevicesCheckAcceptsTheShippedCatalog() throws {
-        let result = try BridgeProcess.command(["devices", "check", BridgeProcess.devicesDirectory],
+        let result = try BridgeProcess.command(["devices", "check", RepositoryPaths.devices],
                                                directory: directory, name: "check")
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("4 device types"), result.stdout)
@@ -36,12 +36,12 @@ final class CommandLineTests: XCTestCase {
 
     /// The shipped rules and their tests agree with the shipped catalog (not a test fixture of it).
     func testShippedRuleTestsPassAgainstTheShippedCatalog() throws {
-        let rules = URL(fileURLWithPath: BridgeProcess.devicesDirectory).deletingLastPathComponent()
+        let rules = URL(fileURLWithPath: RepositoryPaths.devices).deletingLastPathComponent()
             .appendingPathComponent("Rules").path
-        let check = try BridgeProcess.command(["rules", "check", rules, "--devices", BridgeProcess.devicesDirectory],
+        let check = try BridgeProcess.command(["rules", "check", rules, "--devices", RepositoryPaths.devices],
                                               directory: directory, name: "rules-check")
         XCTAssertEqual(check.status, 0, check.stderr)
-        let test = try BridgeProcess.command(["rules", "test", rules, "--devices", BridgeProcess.devicesDirectory],
+        let test = try BridgeProcess.command(["rules", "test", rules, "--devices", RepositoryPaths.devices],
                                              directory: directory, name: "rules-test")
         XCTAssertEqual(test.status, 0, test.stdout + test.stderr)
         XCTAssertTrue(test.stdout.contains(" 0 failed"), test.stdout)
@@ -52,7 +52,7 @@ final class CommandLineTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: rules, withIntermediateDirectories: true)
         try "rules:\n  - alert: Hot\n    devices: climate-sensor\n    when: avg(temprature, 5m) > 30\n"
             .write(toFile: rules + "/hot.yaml", atomically: true, encoding: .utf8)
-        let result = try BridgeProcess.command(["rules", "check", rules, "--devices", BridgeProcess.devicesDirectory],
+        let result = try BridgeProcess.command(["rules", "check", rules, "--devices", RepositoryPaths.devices],
                                                directory: directory, name: "rules-bad")
         XCTAssertEqual(result.status, 2)
         XCTAssertTrue(result.stderr.contains("\(rules)/hot.yaml:4:15: unknown metric 'temprature'"), result.stderr)
@@ -61,7 +61,7 @@ final class CommandLineTests: XCTestCase {
 
     func testBadFlagValueExitsTwoAndNamesTheFlag() throws {
         let result = try BridgeProcess.command(
-            ["run", "--batch-size", "zero", "--devices", BridgeProcess.devicesDirectory],
+            ["run", "--batch-size", "zero", "--devices", RepositoryPaths.devices],
             directory: directory, name: "bad-flag")
         XCTAssertEqual(result.status, 2)
         XCTAssertTrue(result.stderr.contains("invalid value 'zero' for batch-size (from --batch-size)"), result.stderr)
@@ -117,7 +117,7 @@ final class CommandLineTests: XCTestCase {
         try "rules:\n  - alert: Hot\n    devices: climate-sensor\n    when: temperature > 30\n"
             .write(toFile: rules + "/hot.yaml", atomically: true, encoding: .utf8)
         let config = directory.file("bridge-configured.yaml")
-        try "db: \(database)\ndevices: \(BridgeProcess.devicesDirectory)\nrules: \(rules)\n"
+        try "db: \(database)\ndevices: \(RepositoryPaths.devices)\nrules: \(rules)\n"
             .write(toFile: config, atomically: true, encoding: .utf8)
 
         let export = try BridgeProcess.command(["export", "--config", config], directory: directory, name: "export-configured")

@@ -77,12 +77,12 @@ final class ReplayLiveTests: XCTestCase {
         // The configured rules (here from the environment) are the ones the daemon ran.
         let configured = ["TELEMETRY_BRIDGE_RULES": rules]
         let diff = try BridgeProcess.command(
-            ["replay", "--db", database, "--devices", BridgeProcess.devicesDirectory, "--diff"],
+            ["replay", "--db", database, "--devices", RepositoryPaths.devices, "--diff"],
             directory: directory, name: "replay-diff", environment: configured)
         XCTAssertEqual(diff.status, shift <= 1000 ? 0 : 1, diff.stdout + diff.stderr)
         XCTAssertTrue(diff.stdout.contains(shift <= 1000 ? "live vs replay: identical" : "1 difference(s)"), diff.stdout)
         let exact = try BridgeProcess.command(
-            ["replay", "--db", database, "--devices", BridgeProcess.devicesDirectory, "--rules", rules, "--diff",
+            ["replay", "--db", database, "--devices", RepositoryPaths.devices, "--rules", rules, "--diff",
              "--tolerance", "0", "--format", "jsonl"],
             directory: directory, name: "replay-diff-exact", environment: configured)
         XCTAssertEqual(exact.status, shift == 0 ? 0 : 1, exact.stdout + exact.stderr)

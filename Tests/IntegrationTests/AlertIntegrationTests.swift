@@ -174,7 +174,7 @@ final class AlertIntegrationTests: XCTestCase {
         try ("rules:\n  - alert: N\n    when: " + String(repeating: "-", count: 20_000) + "temperature > 0\n")
             .write(toFile: rulesDirectory + "/minus.yaml", atomically: true, encoding: .utf8)
         let result = try BridgeProcess.command(
-            ["run", "--broker", broker.url, "--db", database, "--devices", BridgeProcess.devicesDirectory, "--rules", rulesDirectory],
+            ["run", "--broker", broker.url, "--db", database, "--devices", RepositoryPaths.devices, "--rules", rulesDirectory],
             directory: directory, name: "crasher-start")
         XCTAssertEqual(result.status, 2, result.stderr)
         XCTAssertTrue(result.stderr.contains("minus.yaml:3:"), result.stderr)
@@ -212,7 +212,7 @@ final class SimulatedAnomalyAlertTests: XCTestCase {
         // A day ahead of the wall clock, so only event time decides (see AlertIntegrationTests).
         let start = (Int64(Date().timeIntervalSince1970) + 86_400) * 1000
         let simulate = try BridgeProcess.command(
-            ["simulate", "--broker", broker.url, "--devices", BridgeProcess.devicesDirectory, "--type", "climate-sensor",
+            ["simulate", "--broker", broker.url, "--devices", RepositoryPaths.devices, "--type", "climate-sensor",
              "--devices-per-type", "2", "--anomalies", "--seed", "7", "--rate", "0", "--count", "3000",
              "--start", String(start), "--step", "10s", "--log-level", "warning"],
             directory: directory, name: "simulate")

@@ -1,7 +1,7 @@
-@testable import Bridge
 @testable import Replay
 import Rules
 import Storage
+import TestSupport
 import XCTest
 
 /// The replayer over a real SQLite log: the engine's times, the virtual clock, determinism and

@@ -1,7 +1,7 @@
-@testable import Bridge
 @testable import Replay
 import Rules
 import Storage
+import TestSupport
 import XCTest
 
 /// Draft rules against current rules over the same stored history, and the comparison itself.

@@ -11,12 +11,6 @@ final class BridgeProcess {
         return URL(fileURLWithPath: testBinary).deletingLastPathComponent().appendingPathComponent("telemetry-bridge").path
     }
 
-    /// The repository's `Devices/` directory (the shipped example catalog).
-    static var devicesDirectory: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Devices").path
-    }
-
     let child: ChildProcess
 
     private init(child: ChildProcess) {
@@ -47,7 +41,7 @@ final class BridgeProcess {
                     clientID: String = "bridge-under-test", extra: [String] = []) throws -> BridgeProcess
     {
         let process = try launch(
-            ["run", "--broker", broker, "--db", database, "--devices", devicesDirectory, "--client-id", clientID,
+            ["run", "--broker", broker, "--db", database, "--devices", RepositoryPaths.devices, "--client-id", clientID,
              "--summary-interval", "0"] + extra,
             directory: directory, name: name)
         do {

@@ -1,8 +1,8 @@
-@testable import Bridge
 import Foundation
 @testable import Replay
 import Storage
 import Telemetry
+import TestSupport
 import XCTest
 
 /// `Republisher` in process: global event-time order, one message per device and time in the
@@ -13,7 +13,7 @@ final class ReplayRepublisherTests: XCTestCase {
 
     override func setUpWithError() throws {
         fixture = try ReplayFixture()
-        catalog = try DeviceCatalog.load(directory: BridgeProcess.devicesDirectory)
+        catalog = try DeviceCatalog.load(directory: RepositoryPaths.devices)
         // gh-01 every 30 s from 0, gh-02 every 30 s from 1 min: interleaved in time.
         try fixture.climate("gh-01", [20, 21, 22, 23, 24])
         try fixture.climate("gh-02", site: "south", [30, 31, 32], from: 2)

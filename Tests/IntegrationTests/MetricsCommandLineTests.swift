@@ -86,7 +86,7 @@ final class MetricsCommandLineTests: XCTestCase {
 
         let port = FreePort.next()
         let serve = try BridgeProcess.launch(
-            ["serve", "--db", database, "--http", "127.0.0.1:\(port)", "--devices", BridgeProcess.devicesDirectory],
+            ["serve", "--db", database, "--http", "127.0.0.1:\(port)", "--devices", RepositoryPaths.devices],
             directory: directory, name: "serve")
         processes.append(serve.child)
         try serve.child.waitForOutput(containing: "dashboard listening", timeout: .seconds(20))
@@ -113,7 +113,7 @@ final class MetricsCommandLineTests: XCTestCase {
 
     func testABadAddressNamesItsSourceAndWhyAndExitsTwo() throws {
         let expected = "expected HOST:PORT such as 127.0.0.1:8080 or [::1]:8080, with a port from 0 to 65535, or off"
-        let flag = try BridgeProcess.command(["run", "--http", "127.0.0.1:99999", "--devices", BridgeProcess.devicesDirectory],
+        let flag = try BridgeProcess.command(["run", "--http", "127.0.0.1:99999", "--devices", RepositoryPaths.devices],
                                              directory: directory, name: "bad-flag")
         XCTAssertEqual(flag.status, 2)
         XCTAssertTrue(flag.stderr.contains("invalid value '127.0.0.1:99999' for http (from --http): \(expected)"), flag.stderr)
@@ -126,7 +126,7 @@ final class MetricsCommandLineTests: XCTestCase {
 
         let file = directory.file("bridge.yaml")
         try "db: x.sqlite\nhttp: \":8080\"\n".write(toFile: file, atomically: true, encoding: .utf8)
-        let fromFile = try BridgeProcess.command(["run", "--config", file, "--devices", BridgeProcess.devicesDirectory],
+        let fromFile = try BridgeProcess.command(["run", "--config", file, "--devices", RepositoryPaths.devices],
                                                  directory: directory, name: "bad-file")
         XCTAssertEqual(fromFile.status, 2)
         XCTAssertTrue(fromFile.stderr.contains("\(file):2:7: invalid value ':8080' for 'http': \(expected)"), fromFile.stderr)
@@ -140,7 +140,7 @@ final class MetricsCommandLineTests: XCTestCase {
         processes.append(first.child)
         try first.child.waitForOutput(containing: "dashboard listening", timeout: .seconds(10))
         let second = try BridgeProcess.command(
-            ["run", "--broker", broker.url, "--db", directory.file("second.sqlite"), "--devices", BridgeProcess.devicesDirectory,
+            ["run", "--broker", broker.url, "--db", directory.file("second.sqlite"), "--devices", RepositoryPaths.devices,
              "--client-id", "second", "--http", "127.0.0.1:\(port)"],
             directory: directory, name: "second")
         XCTAssertEqual(second.status, 1, second.stderr)

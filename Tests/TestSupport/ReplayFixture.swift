@@ -1,17 +1,14 @@
-@testable import Bridge
 import Foundation
-@testable import Replay
 import Rules
 import Storage
 import Telemetry
-import TestSupport
 
 /// A real SQLite log written directly (no broker), rule directories, and the shipped catalog.
-final class ReplayFixture {
+public final class ReplayFixture {
     /// 2027-01-15T08:00:00Z.
-    static let base: Int64 = 1_800_000_000_000
+    public static let base: Int64 = 1_800_000_000_000
 
-    static let rules = """
+    public static let rules = """
         rules:
           - alert: TooHot
             devices: climate-sensor
@@ -27,33 +24,33 @@ final class ReplayFixture {
             severity: warning
         """
 
-    let directory: TemporaryDirectory
-    let store: TelemetryStore
-    var database: String { directory.file("replay.sqlite") }
+    public let directory: TemporaryDirectory
+    public let store: TelemetryStore
+    public var database: String { directory.file("replay.sqlite") }
 
-    init() throws {
+    public init() throws {
         directory = try TemporaryDirectory(prefix: "replay-test")
         store = try TelemetryStore(path: directory.file("replay.sqlite"))
     }
 
-    static func schema() throws -> RuleSchema {
-        RuleSchema(catalog: try DeviceCatalog.load(directory: BridgeProcess.devicesDirectory))
+    public static func schema() throws -> RuleSchema {
+        RuleSchema(catalog: try DeviceCatalog.load(directory: RepositoryPaths.devices))
     }
 
     /// Writes `yaml` as `name/rules.yaml` and returns the directory.
-    func rulesDirectory(_ yaml: String = ReplayFixture.rules, name: String = "rules") throws -> String {
+    public func rulesDirectory(_ yaml: String = ReplayFixture.rules, name: String = "rules") throws -> String {
         let path = directory.file(name)
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         try yaml.write(toFile: path + "/rules.yaml", atomically: true, encoding: .utf8)
         return path
     }
 
-    func ruleSet(_ yaml: String = ReplayFixture.rules) throws -> RuleSet {
+    public func ruleSet(_ yaml: String = ReplayFixture.rules) throws -> RuleSet {
         try RuleSet.parse(files: [("rules.yaml", yaml)], schema: Self.schema())
     }
 
     /// Climate readings (temperature, humidity 50) every 30 s from `base + start * 30 s`.
-    func climate(_ device: String, site: String = "north", _ temperatures: [Double], from start: Int = 0) throws {
+    public func climate(_ device: String, site: String = "north", _ temperatures: [Double], from start: Int = 0) throws {
         let readings = temperatures.enumerated().flatMap { offset, value in
             let time = Self.base + Int64(start + offset) * 30_000
             return [Reading(device: device, metric: "temperature", timestamp: time, value: value),
@@ -64,7 +61,7 @@ final class ReplayFixture {
     }
 
     /// Plain-value temperature readings at the given offsets (ms) from `base`.
-    func plain(_ device: String, at offsets: [Int64]) throws {
+    public func plain(_ device: String, at offsets: [Int64]) throws {
         let readings = offsets.map { Reading(device: device, metric: "temperature", timestamp: Self.base + $0, value: 21) }
         _ = try store.write(IngestBatch(devices: [Device(id: device, type: "plain-value-sensor", labels: ["room": "hall"])],
                                     readings: readings, observedAt: Self.base))
@@ -72,14 +69,14 @@ final class ReplayFixture {
 
     /// gh-01 (north) heats up and cools down; gh-02 (south) is filtered out by `where`; q-01 is
     /// quiet for 19 minutes; q-02 stops after its first reading.
-    func standardHistory() throws {
+    public func standardHistory() throws {
         try climate("gh-01", [20, 20, 20, 35, 35, 35, 35, 35, 35, 35, 20, 20, 20])
         try climate("gh-02", site: "south", [35, 35, 35, 35, 35, 35, 35])
         try plain("q-01", at: [0, 60_000, 1_200_000])
         try plain("q-02", at: [0])
     }
 
-    func remove() {
+    public func remove() {
         directory.remove()
     }
 }

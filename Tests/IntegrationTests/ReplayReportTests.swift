@@ -4,6 +4,7 @@ import Foundation
 import Rules
 import Storage
 import Telemetry
+import TestSupport
 import XCTest
 
 /// `replay --report`: one self-contained HTML file (no external URL, no script) whose charts
@@ -23,7 +24,7 @@ final class ReplayReportTests: XCTestCase {
     private func writeReport(_ extra: [String] = []) throws -> (html: String, stdout: String, stderr: String) {
         let path = fixture.directory.file("report.html")
         let result = try BridgeProcess.command(
-            ["replay", "--db", fixture.database, "--devices", BridgeProcess.devicesDirectory, "--rules",
+            ["replay", "--db", fixture.database, "--devices", RepositoryPaths.devices, "--rules",
              fixture.rulesDirectory(), "--report", path, "--format", "csv"] + extra,
             directory: fixture.directory, name: "report")
         XCTAssertEqual(result.status, 0, result.stderr)

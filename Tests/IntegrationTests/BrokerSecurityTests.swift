@@ -40,7 +40,7 @@ final class BrokerSecurityTests: XCTestCase {
         let broker = try MosquittoBroker(options: .init(allowAnonymous: false, users: ["bridge": "right"]))
         defer { try? broker.stop() }
         let result = try BridgeProcess.command(
-            ["run", "--broker", broker.url, "--db", directory.file("x.sqlite"), "--devices", BridgeProcess.devicesDirectory,
+            ["run", "--broker", broker.url, "--db", directory.file("x.sqlite"), "--devices", RepositoryPaths.devices,
              "--username", "bridge"],
             directory: directory, name: "wrong-password", environment: ["TELEMETRY_BRIDGE_PASSWORD": "wrong"])
         XCTAssertEqual(result.status, 1)
