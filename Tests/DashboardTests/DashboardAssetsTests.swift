@@ -32,14 +32,15 @@ final class DashboardAssetsTests: DashboardTestCase {
             XCTAssertEqual(answer.headers[.contentType], "text/html; charset=utf-8", path)
             XCTAssertEqual(answer.headers[.cacheControl], "no-cache", path)
             XCTAssertEqual(answer.body, index, path)
-            XCTAssertTrue(answer.body.contains(#"<script src="/assets/app.js" defer></script>"#), path)
+            XCTAssertTrue(answer.body.contains(#"<script type="module" src="/assets/main.js"></script>"#), path)
             XCTAssertTrue(answer.headers[.contentSecurityPolicy]?.contains("script-src 'self'") ?? false, path)
         }
     }
 
     func testAssetsAreServedWithTheirContentTypes() async throws {
         let expected = [
-            "app.js": "text/javascript; charset=utf-8",
+            "main.js": "text/javascript; charset=utf-8",
+            "page-overview.js": "text/javascript; charset=utf-8",
             "app.css": "text/css; charset=utf-8",
             "index.html": "text/html; charset=utf-8",
         ]
@@ -55,12 +56,12 @@ final class DashboardAssetsTests: DashboardTestCase {
     }
 
     func testUnchangedAssetAnswersNotModified() async throws {
-        let first = try await fetch("/assets/app.js")
+        let first = try await fetch("/assets/main.js")
         let etag = try XCTUnwrap(first.headers[.eTag])
-        let second = try await fetch("/assets/app.js", headers: [.ifNoneMatch: etag])
+        let second = try await fetch("/assets/main.js", headers: [.ifNoneMatch: etag])
         XCTAssertEqual(second.status, .notModified)
         XCTAssertEqual(second.body, "")
-        let changed = try await fetch("/assets/app.js", headers: [.ifNoneMatch: #""0000000000000000""#])
+        let changed = try await fetch("/assets/main.js", headers: [.ifNoneMatch: #""0000000000000000""#])
         XCTAssertEqual(changed.status, .ok)
     }
 
@@ -89,7 +90,10 @@ final class DashboardAssetsTests: DashboardTestCase {
     }
 
     func testScriptNeverAssignsMarkupFromData() throws {
-        let script = try String(contentsOf: Self.resources.appendingPathComponent("app.js"), encoding: .utf8)
+        let modules = try FileManager.default.contentsOfDirectory(atPath: Self.resources.path).filter { $0.hasSuffix(".js") }.sorted()
+        XCTAssertTrue(modules.contains("main.js") && modules.count > 5, "\(modules)")
+        let script = try modules.map { try String(contentsOf: Self.resources.appendingPathComponent($0), encoding: .utf8) }
+            .joined(separator: "\n")
         let assignments = script.components(separatedBy: "innerHTML").count - 1
         XCTAssertEqual(assignments, 1, "only the constant SVG namespace probe may use innerHTML")
         XCTAssertTrue(script.contains("template.innerHTML = '<svg></svg>';"))
@@ -117,7 +121,7 @@ final class DashboardAssetsTests: DashboardTestCase {
     func testBundledAssetsAreFoundNextToTheTestBinary() throws {
         let assets = try DashboardAssets.bundled()
         XCTAssertNotNil(assets.files["index.html"])
-        XCTAssertNotNil(assets.files["app.js"])
+        XCTAssertNotNil(assets.files["main.js"])
         XCTAssertNotNil(assets.files["app.css"])
     }
 }

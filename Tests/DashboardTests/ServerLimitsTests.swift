@@ -131,13 +131,13 @@ final class ServerLimitsTests: DashboardTestCase {
         XCTAssertEqual(try get("/healthz").status, 200)
     }
 
-    /// A client that reads none of its responses (here 300 pipelined requests for the 64 KB
-    /// script, far more than socket buffers hold) is dropped once no write has reached its socket
-    /// for the slow-client timeout.
+    /// A client that reads none of its responses (here 1,500 pipelined requests for the 15 KB
+    /// style sheet, far more than socket buffers hold) is dropped once no write has reached its
+    /// socket for the slow-client timeout.
     func testAClientThatReadsNoneOfItsResponsesIsDropped() throws {
         try start { $0.slowClientTimeout = .milliseconds(300) }
         let reader = try TCPConnection(port: port, receiveBuffer: 4096)
-        try reader.send(String(repeating: "GET /assets/app.js HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", count: 300))
+        try reader.send(String(repeating: "GET /assets/app.css HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", count: 1500))
         XCTAssertTrue(waitUntil(timeout: .seconds(30)) { self.application.droppedSlowClients == 1 })
         XCTAssertEqual(try get("/healthz").status, 200)
     }

@@ -1,0 +1,29 @@
+// telemetry-bridge dashboard, the JSON API client.
+
+export class APIError extends Error {
+  constructor(status, message, parameter) {
+    super(message);
+    this.status = status;
+    this.parameter = parameter;
+  }
+}
+
+export async function api(path, query = {}) {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== null && value !== undefined && value !== '') params.set(key, String(value));
+  }
+  const search = params.toString();
+  const response = await fetch(search ? `${path}?${search}` : path, { headers: { Accept: 'application/json' } });
+  let body = null;
+  try {
+    body = await response.json();
+  } catch (_) {
+    body = null;
+  }
+  if (!response.ok) {
+    const message = body && body.error ? body.error : `${response.status} ${response.statusText}`;
+    throw new APIError(response.status, message, body && body.parameter);
+  }
+  return body;
+}
