@@ -22,9 +22,12 @@ public final class AlertmanagerSink: AlertSink {
     /// Milliseconds between re-sends of the firing alerts.
     public let resendInterval: Int64
     private let lastResend = Mutex<Int64?>(nil)
+    /// Wall-clock milliseconds (`endsAt` of firing alerts, refusal times); injected for tests.
+    private let clock: @Sendable () -> Int64
 
     public init(target: AlertmanagerTarget, poster: HTTPPoster, store: TelemetryStore, externalURL: String?,
-                resendInterval: Int64 = 60_000) {
+                resendInterval: Int64 = 60_000, clock: @escaping @Sendable () -> Int64 = WallClock.milliseconds) {
+        self.clock = clock
         self.target = target
         self.poster = poster
         self.store = store
@@ -58,15 +61,18 @@ public final class AlertmanagerSink: AlertSink {
     }
 
     public func deliver(_ events: [LoggedAlertEvent]) -> DeliveryOutcome {
-        let now = WallClock.milliseconds()
+        let now = clock()
         var bodies: [(event: LoggedAlertEvent, alert: String)] = []
         var outcome = DeliveryOutcome(confirmedThrough: nil)
         for event in events {
             do {
                 bodies.append((event, try alert(for: event.record, now: now)))
+            } catch where error.isTransient {
+                // The store failed us, not the event: the round is retried (nothing of it was sent).
+                return .failed(error.failure)
             } catch {
                 outcome.refusals.append(DeliveryRefusal(sequence: event.sequence, eventID: event.record.id,
-                                                        reason: "not sendable", response: error.message, at: now))
+                                                        reason: "not sendable", response: error.failure.message, at: now))
             }
         }
         // One request for the round; if Alertmanager refuses it, one per event to find the culprit.
@@ -106,7 +112,7 @@ public final class AlertmanagerSink: AlertSink {
             case .refused:
                 outcome.refusals.append(DeliveryRefusal(sequence: event.sequence, eventID: event.record.id,
                                                         reason: "HTTP \(response.status)", response: response.body,
-                                                        at: WallClock.milliseconds()))
+                                                        at: clock()))
             case .retry:
                 outcome.failure = DeliveryFailure("HTTP \(response.status) from \(HTTPPoster.redacted(target.url))")
                 return outcome
@@ -117,8 +123,15 @@ public final class AlertmanagerSink: AlertSink {
         return outcome
     }
 
+    /// Why an event cannot become an alert: for good (it is malformed, its raise is gone), or
+    /// for now (the alert log could not be read).
+    struct BuildFailure: Error {
+        var failure: DeliveryFailure
+        var isTransient = false
+    }
+
     /// One alert of the API's `postableAlerts`, as JSON.
-    func alert(for record: AlertRecord, now: Int64) throws(DeliveryFailure) -> String {
+    func alert(for record: AlertRecord, now: Int64) throws(BuildFailure) -> String {
         let raise: AlertRaised
         let endsAt: Int64
         switch record.type {
@@ -126,14 +139,16 @@ public final class AlertmanagerSink: AlertSink {
             raise = try Self.raised(record.event, id: record.id)
             endsAt = max(now, record.at) &+ validity
         case .cleared:
-            guard let raisedID = record.raisedID else { throw DeliveryFailure("a clear without the id of its raise") }
+            guard let raisedID = record.raisedID else { throw BuildFailure(failure: DeliveryFailure("a clear without the id of its raise")) }
             let stored: AlertRecord?
             do {
                 stored = try store.alertEvent(id: raisedID)
             } catch {
-                throw DeliveryFailure("cannot read the raise \(raisedID): \(error)")
+                throw BuildFailure(failure: DeliveryFailure("cannot read the raise \(raisedID): \(error)"), isTransient: true)
             }
-            guard let stored else { throw DeliveryFailure("its raise \(raisedID) is no longer in the alert log") }
+            guard let stored else {
+                throw BuildFailure(failure: DeliveryFailure("its raise \(raisedID) is no longer in the alert log"))
+            }
             raise = try Self.raised(stored.event, id: raisedID)
             endsAt = max(record.at, raise.at)
         }
@@ -157,17 +172,17 @@ public final class AlertmanagerSink: AlertSink {
         return text + "}"
     }
 
-    private static func raised(_ json: String, id: String) throws(DeliveryFailure) -> AlertRaised {
+    private static func raised(_ json: String, id: String) throws(BuildFailure) -> AlertRaised {
+        let event: AlertEvent
         do {
-            guard case .raised(let raised) = try AlertEvent(json: json) else {
-                throw DeliveryFailure("event \(id) is not an AlertRaised")
-            }
-            return raised
-        } catch let error as DeliveryFailure {
-            throw error
+            event = try AlertEvent(json: json)
         } catch {
-            throw DeliveryFailure("event \(id) cannot be read: \(error)")
+            throw BuildFailure(failure: DeliveryFailure("event \(id) cannot be read: \(error)"))
         }
+        guard case .raised(let raised) = event else {
+            throw BuildFailure(failure: DeliveryFailure("event \(id) is not an AlertRaised"))
+        }
+        return raised
     }
 
     /// A Prometheus label name: `[a-zA-Z_][a-zA-Z0-9_]*`, other characters as `_`.

@@ -56,6 +56,31 @@ final class AlertmanagerSinkTests: XCTestCase {
         XCTAssertTrue(resolved.text.contains("\"status\":\"resolved\""), resolved.text)
     }
 
+    func testAClearWhoseRaiseIsNotInTheLogIsRefusedAndTheRestIsSent() throws {
+        let fixture = try DeliveryFixture()
+        // A raise that was never stored (a log cut by hand): its clear cannot be resolved, for good.
+        let ghost = AlertRecord(id: "r-ghost", type: .raised, alert: "HotNow", device: "d9", severity: "critical", at: 500,
+                                value: 35, event: "{}")
+        let orphan = try fixture.clear(ghost, at: 1_000)
+        let raised = try fixture.raise(device: "d2", at: 2_000)
+        let receiver = try HTTPReceiver()
+        let poster = HTTPPoster(timeout: 2000)
+        defer { poster.shutdown() }
+        let sink = AlertmanagerSink(target: AlertmanagerTarget(url: try XCTUnwrap(URL(string: receiver.url))), poster: poster,
+                                    store: fixture.store, externalURL: nil, clock: { 9_000 })
+        let events = try fixture.store.alertEvents(after: 0, limit: 10)
+        let outcome = sink.deliver(events)
+        XCTAssertNil(outcome.failure)
+        XCTAssertEqual(outcome.confirmedThrough, events.last?.sequence)
+        XCTAssertEqual(outcome.refusals.map(\.eventID), [orphan.id])
+        XCTAssertEqual(outcome.refusals.first?.reason, "not sendable")
+        XCTAssertEqual(outcome.refusals.first?.at, 9_000, "the injected clock")
+        XCTAssertTrue(outcome.refusals.first?.response.contains("no longer in the alert log") == true)
+        XCTAssertEqual(receiver.requests.count, 1)
+        XCTAssertTrue(receiver.requests.first?.text.contains("\"device\":\"d2\"") == true)
+        _ = raised
+    }
+
     func testFiringAlertsAreResentAndLabelNamesAreMadeValid() throws {
         XCTAssertEqual(AlertmanagerSink.labelName("floor-level"), "floor_level")
         XCTAssertEqual(AlertmanagerSink.labelName("2nd"), "_2nd")
