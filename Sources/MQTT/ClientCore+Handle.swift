@@ -68,9 +68,9 @@ extension ClientCore {
             guard let userdata, let message else { return }
             ClientCore.from(userdata).didReceive(message, properties: properties)
         }
-        mosquitto_publish_callback_set(handle) { _, userdata, mid in
+        mosquitto_publish_v5_callback_set(handle) { _, userdata, mid, reasonCode, _ in
             guard let userdata else { return }
-            ClientCore.from(userdata).completePublish(mid: mid)
+            ClientCore.from(userdata).completePublish(mid: mid, reasonCode: reasonCode)
         }
         mosquitto_subscribe_callback_set(handle) { _, userdata, mid, count, granted in
             guard let userdata else { return }

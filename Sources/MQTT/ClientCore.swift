@@ -41,6 +41,9 @@ final class ClientCore: @unchecked Sendable {
         var connectResult: Result<Void, MQTTError>?
         var pending: [UInt16: PendingPublish] = [:]
         var publishSequence: UInt64 = 0
+        /// Publishes the broker refused (MQTT 5 reason code ≥ 0x80), until a `flush` hands them
+        /// out; bounded (the oldest go first) for publishes nobody flushes.
+        var refused: [MQTTPublishRefusal] = []
         var waiters = 0
         var reconnects = 0
         var connections = 0
@@ -210,7 +213,7 @@ final class ClientCore: @unchecked Sendable {
     // MARK: Publishing
 
     func publish(topic: String, payload: [UInt8], qos: Int, retain: Bool, properties: MQTTPublishProperties? = nil,
-                 waitForCapacity: Bool = true) throws(MQTTError) {
+                 waitForCapacity: Bool = true) throws(MQTTError) -> MQTTPublishID {
         try TopicValidator.validateTopicName(topic)
         guard (0...2).contains(qos) else {
             throw .invalidConfiguration("QoS must be 0, 1 or 2 (got \(qos))")
@@ -229,8 +232,9 @@ final class ClientCore: @unchecked Sendable {
             }
         }
         let needsWake: Bool
+        let id: MQTTPublishID
         do {
-            try enqueueLocked(topic: topic, payload: payload, qos: qos, retain: retain, properties: properties)
+            id = try enqueueLocked(topic: topic, payload: payload, qos: qos, retain: retain, properties: properties)
             needsWake = !onLoopThread && !shared.wakePending
             if needsWake { shared.wakePending = true }
         } catch {
@@ -241,11 +245,12 @@ final class ClientCore: @unchecked Sendable {
         if needsWake {
             loopWake?.signal()
         }
+        return id
     }
 
     /// Queues one publish; the caller holds `condition`.
     private func enqueueLocked(topic: String, payload: [UInt8], qos: Int, retain: Bool,
-                               properties: MQTTPublishProperties?) throws(MQTTError) {
+                               properties: MQTTPublishProperties?) throws(MQTTError) -> MQTTPublishID {
         guard shared.acceptingPublishes, let handle = shared.handle else {
             throw .closed
         }
@@ -271,18 +276,29 @@ final class ClientCore: @unchecked Sendable {
         }
         shared.publishSequence += 1
         shared.pending[UInt16(truncatingIfNeeded: mid)] = PendingPublish(sequence: shared.publishSequence, qos0: qos == 0)
+        return MQTTPublishID(rawValue: shared.publishSequence)
     }
 
-    /// `on_publish`: QoS 0 written, QoS 1 PUBACK, QoS 2 PUBCOMP.
-    func completePublish(mid: Int32) {
+    /// Refusals kept for a later `flush` at most.
+    static let maximumRefusalsKept = 10_000
+
+    /// `on_publish`: QoS 0 written, QoS 1 PUBACK, QoS 2 PUBCOMP; `reasonCode` ≥ 0x80: refused.
+    func completePublish(mid: Int32, reasonCode: Int32) {
         condition.lock()
-        if shared.pending.removeValue(forKey: UInt16(truncatingIfNeeded: mid)) != nil && shared.waiters > 0 {
+        let completed = shared.pending.removeValue(forKey: UInt16(truncatingIfNeeded: mid))
+        if let completed, reasonCode >= 0x80 {
+            if shared.refused.count >= Self.maximumRefusalsKept { shared.refused.removeFirst() }
+            shared.refused.append(MQTTPublishRefusal(publish: MQTTPublishID(rawValue: completed.sequence), reasonCode: Int(reasonCode)))
+        }
+        if completed != nil && shared.waiters > 0 {
             condition.broadcast()
         }
         condition.unlock()
     }
 
-    func flush(timeout: Duration) throws(MQTTError) {
+    /// Waits for every publish made before the call; returns those of them the broker refused.
+    @discardableResult
+    func flush(timeout: Duration) throws(MQTTError) -> [MQTTPublishRefusal] {
         condition.lock()
         defer { condition.unlock() }
         if isLoopThreadLocked() {
@@ -292,7 +308,7 @@ final class ClientCore: @unchecked Sendable {
         let deadline = Date(timeIntervalSinceNow: timeout.seconds)
         while true {
             let outstanding = shared.pending.isEmpty ? 0 : shared.pending.values.reduce(0) { $0 + ($1.sequence <= target ? 1 : 0) }
-            if outstanding == 0 { return }
+            if outstanding == 0 { return takeRefusals(through: target) }
             if shared.lifecycle == .finished || shared.handle == nil {
                 throw .closed
             }
@@ -301,10 +317,18 @@ final class ClientCore: @unchecked Sendable {
             shared.waiters -= 1
             if !signalled {
                 let left = shared.pending.values.reduce(0) { $0 + ($1.sequence <= target ? 1 : 0) }
-                if left == 0 { return }
+                if left == 0 { return takeRefusals(through: target) }
                 throw .timeout("\(left) publishes still not confirmed by the broker after \(timeout)")
             }
         }
+    }
+
+    /// Removes and returns the refusals of publishes up to `target` (the lock is held).
+    private func takeRefusals(through target: UInt64) -> [MQTTPublishRefusal] {
+        guard !shared.refused.isEmpty else { return [] }
+        let taken = shared.refused.filter { $0.publish.rawValue <= target }
+        shared.refused.removeAll { $0.publish.rawValue <= target }
+        return taken
     }
 
     var status: MQTTClientStatus {

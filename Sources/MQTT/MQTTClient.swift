@@ -48,8 +48,9 @@ public final class MQTTClient: Sendable {
     /// Outside the handler it blocks while `maxOutstandingPublishes` publishes are not completed
     /// (backpressure). QoS 1/2 publishes made while the connection is down are kept and sent after
     /// the reconnect; QoS 0 ones throw `.notConnected`.
+    @discardableResult
     public func publish(topic: String, payload: [UInt8], qos: Int = 1, retain: Bool = false,
-                        properties: MQTTPublishProperties? = nil) throws(MQTTError) {
+                        properties: MQTTPublishProperties? = nil) throws(MQTTError) -> MQTTPublishID {
         try core.publish(topic: topic, payload: payload, qos: qos, retain: retain, properties: properties)
     }
 
@@ -58,14 +59,17 @@ public final class MQTTClient: Sendable {
     /// For callers that hold a lock the network thread may need (the ingest thread itself, or a
     /// lock it takes): waiting there for the network thread to drain publishes could deadlock.
     /// The caller bounds what it queues (the alert sink: one delivery round, then `flush`).
+    @discardableResult
     public func publishWithoutWaiting(topic: String, payload: [UInt8], qos: Int = 1, retain: Bool = false,
-                                      properties: MQTTPublishProperties? = nil) throws(MQTTError) {
+                                      properties: MQTTPublishProperties? = nil) throws(MQTTError) -> MQTTPublishID {
         try core.publish(topic: topic, payload: payload, qos: qos, retain: retain, properties: properties, waitForCapacity: false)
     }
 
     /// Waits until every publish made before the call completed (QoS 0 written, QoS 1/2
-    /// acknowledged). Not callable from the handler.
-    public func flush(timeout: Duration) throws(MQTTError) {
+    /// acknowledged), and returns those of them the broker refused (MQTT 5 reason codes; a
+    /// refusal is handed out by one flush only). Not callable from the handler.
+    @discardableResult
+    public func flush(timeout: Duration) throws(MQTTError) -> [MQTTPublishRefusal] {
         try core.flush(timeout: timeout)
     }
 

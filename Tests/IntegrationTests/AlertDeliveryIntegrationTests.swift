@@ -79,6 +79,29 @@ final class AlertDeliveryIntegrationTests: XCTestCase {
                                      payload: .text(#"{"ts":\#(now),"temp":\#(value),"hum":50}"#), qos: 1)
     }
 
+    func testAPublishTheBrokerRefusesIsTheMQTTSinksDeadLetterAndDeliveryGoesOn() throws {
+        // An ACL that lets the bridge publish everything but the critical event topics: MQTT 5
+        // brokers answer such a publish with PUBACK 0x87 (not authorized) and drop it.
+        try broker.stop()
+        let acl = directory.file("acl")
+        try "topic readwrite #\ntopic deny alerts/critical/#\n".write(toFile: acl, atomically: true, encoding: .utf8)
+        broker = try MosquittoBroker(options: .init(extraConfiguration: ["acl_file \(acl)"]))
+        try writeRules(alert: "HotNow", when: "temperature > 30")
+        _ = try startBridge(name: "bridge")
+        try publishTemperature(35)
+        try waitForStore(database) { try $0.alerts().count == 1 }
+        let store = try TelemetryStore(path: database)
+        XCTAssertTrue(waitUntil(timeout: .seconds(20)) { ((try? store.deliveryRefusals(sink: "mqtt")) ?? []).count == 1 })
+        let event = try XCTUnwrap(store.alerts().first)
+        let refusal = try XCTUnwrap(store.deliveryRefusals(sink: "mqtt").first)
+        XCTAssertEqual(refusal.eventID, event.id)
+        XCTAssertTrue(refusal.reason.hasPrefix("PUBACK 0x87"), refusal.reason)
+        XCTAssertTrue(waitUntil(timeout: .seconds(20)) {
+            (try? store.deliveryStates().first { $0.sink == "mqtt" }?.pendingEvents) == 0
+        }, "the refused event is done with: delivery goes on")
+        XCTAssertEqual(try retainedActiveAlerts().count, 1, "the retained active topic was allowed and is set")
+    }
+
     func testAClearCommittedWhileTheBrokerWasDownReachesAPersistentSubscriberAndTheRetainedSetFollowsTheLog() throws {
         var subscriber = try persistentSubscriber()
         var bridge = try startBridge(name: "bridge-1")

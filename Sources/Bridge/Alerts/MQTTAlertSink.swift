@@ -5,6 +5,7 @@ import Replay
 import Rules
 import Storage
 import Synchronization
+import Telemetry
 
 /// Publishes the alert log on MQTT (QoS 1): each event on its event topic, and the firing set as
 /// retained messages on the active topics, so a subscriber that connects late sees what fires now.
@@ -14,7 +15,8 @@ import Synchronization
 /// the log (every (alert, device) pair's newest event up to what was published: its raise, or an
 /// empty retained message after its clear), so a broker that lost its retained state, or missed a
 /// clear while the bridge was down, says exactly what the log says. Each event carries its `id`
-/// as MQTT 5 correlation data.
+/// as MQTT 5 correlation data. A publish the broker refuses (MQTT 5 PUBACK reason code, e.g. an
+/// ACL) makes its event this sink's dead letter, with the reason; delivery goes on.
 ///
 /// Fast path: ``publishCommitted(_:)`` queues the events of a commit at once, from the ingest
 /// thread, when the sink is caught up (everything before them is published on this connection);
@@ -37,6 +39,11 @@ public final class MQTTAlertSink: AlertSink {
         /// position reconciled through.
         var publishedThrough: Int64 = 0
         var wake: (@Sendable () -> Void)?
+        /// Events whose publishes the broker has not acknowledged yet, by publish: a refusal
+        /// (MQTT 5 reason code) names the event to record as this sink's dead letter.
+        var inFlight: [MQTTPublishID: LoggedAlertEvent] = [:]
+        /// Refusals a flush returned, recorded with the next round's outcome.
+        var refusals: [DeliveryRefusal] = []
     }
 
     private let state = Mutex(State())
@@ -61,6 +68,7 @@ public final class MQTTAlertSink: AlertSink {
                 state.client = client
                 state.reconciled = nil
                 state.publishedThrough = 0
+                state.inFlight = [:]
             }
             return state.wake
         }
@@ -96,7 +104,7 @@ public final class MQTTAlertSink: AlertSink {
                 let active = activeMessage(of: event)
                 try client.publish(topic: active.topic, payload: active.payload, qos: 1, retain: true, properties: active.properties)
             }
-            try client.flush(timeout: acknowledgementTimeout)
+            try flush(client)
         } catch {
             throw DeliveryFailure("reconciling the retained active alerts: \(error)")
         }
@@ -123,15 +131,22 @@ public final class MQTTAlertSink: AlertSink {
             try state.withLock { (state: inout State) throws(MQTTError) in
                 guard state.client === client else { throw .closed }
                 for event in events where event.sequence > state.publishedThrough {
-                    try publish(event, through: client)
+                    try publish(event, through: client, state: &state)
                     state.publishedThrough = event.sequence
                 }
             }
-            try client.flush(timeout: acknowledgementTimeout)
+            try flush(client)
         } catch {
             return .failed(DeliveryFailure("broker: \(error)"))
         }
-        return .delivered(events)
+        // Refused publishes of this round's events (or earlier ones: a fast path's) go with it.
+        let last = events.last?.sequence ?? 0
+        let refusals = state.withLock { state in
+            let due = state.refusals.filter { $0.sequence <= last }
+            state.refusals.removeAll { $0.sequence <= last }
+            return due
+        }
+        return DeliveryOutcome(confirmedThrough: events.last?.sequence, refusals: refusals)
     }
 
     /// The fast path (see the type's notes): called on the ingest thread right after a commit,
@@ -148,7 +163,7 @@ public final class MQTTAlertSink: AlertSink {
             for event in events {
                 guard event.sequence == state.publishedThrough + 1 else { return }
                 do {
-                    try publish(event, through: client)
+                    try publish(event, through: client, state: &state)
                 } catch {
                     return  // the dispatcher delivers it
                 }
@@ -157,15 +172,36 @@ public final class MQTTAlertSink: AlertSink {
         }
     }
 
-    /// Queues an event on its event topic and the retained active topic; never waits.
-    private func publish(_ event: LoggedAlertEvent, through client: MQTTClient) throws(MQTTError) {
+    /// Queues an event on its event topic and the retained active topic; never waits. The caller
+    /// holds the state lock (`state` is its inout value).
+    private func publish(_ event: LoggedAlertEvent, through client: MQTTClient, state: inout State) throws(MQTTError) {
         let record = event.record
-        try client.publishWithoutWaiting(
+        let published = try client.publishWithoutWaiting(
             topic: topics.eventTopic(severity: record.severity ?? "unknown", alert: record.alert, device: record.device),
             payload: Array(record.event.utf8), qos: 1, retain: false, properties: Self.properties(of: event))
+        state.inFlight[published] = event
         let active = activeMessage(of: event)
-        try client.publishWithoutWaiting(topic: active.topic, payload: active.payload, qos: 1, retain: true,
-                                         properties: active.properties)
+        let retained = try client.publishWithoutWaiting(topic: active.topic, payload: active.payload, qos: 1, retain: true,
+                                                        properties: active.properties)
+        state.inFlight[retained] = event
+    }
+
+    /// Waits for the broker's acknowledgements of everything published so far; keeps what it
+    /// refused for the round's outcome and forgets what it acknowledged.
+    private func flush(_ client: MQTTClient) throws(MQTTError) {
+        let through = state.withLock { $0.inFlight.keys.max() }
+        let refused = try client.flush(timeout: acknowledgementTimeout)
+        let now = WallClock.milliseconds()
+        state.withLock { state in
+            for refusal in refused {
+                guard let event = state.inFlight[refusal.publish],
+                      !state.refusals.contains(where: { $0.sequence == event.sequence }) else { continue }
+                state.refusals.append(DeliveryRefusal(sequence: event.sequence, eventID: event.record.id,
+                                                      reason: "PUBACK \(refusal)", response: "", at: now))
+            }
+            // Everything published before the flush is acknowledged now.
+            if let through { state.inFlight = state.inFlight.filter { $0.key > through } }
+        }
     }
 
     /// The retained "firing now" message an event leaves: the raise itself, or empty after a clear.
