@@ -36,7 +36,7 @@ enum ConfigurationResolver {
         let values = try values(config: config, flags: flags)
         do {
             return try BridgeConfiguration.resolve(values, environment: ProcessInfo.processInfo.environment)
-        } catch let error as ConfigurationError {
+        } catch {
             throw CommandFailure.exit(BridgeError.configuration(error))
         }
     }
