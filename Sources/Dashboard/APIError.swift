@@ -1,7 +1,9 @@
+import Hummingbird
+
 /// A request the API refuses: a bad parameter (400) or an unknown device or metric (404); or
 /// one it cannot answer: a storage error (500), the server stopping (503).
-/// Rendered as `{"error": "...", "parameter": "..."}`.
-struct APIError: Error, CustomStringConvertible, Equatable {
+/// Rendered as `{"error": "...", "parameter": "..."}` by Hummingbird when a handler throws it.
+struct APIError: HTTPResponseError, CustomStringConvertible, Equatable {
     enum Kind: Equatable {
         case badParameter
         case notFound
@@ -23,5 +25,18 @@ struct APIError: Error, CustomStringConvertible, Equatable {
 
     var description: String {
         parameter.map { "\($0): \(message)" } ?? message
+    }
+
+    var status: HTTPResponse.Status {
+        switch kind {
+        case .badParameter: .badRequest
+        case .notFound: .notFound
+        case .internalError: .internalServerError
+        case .unavailable: .serviceUnavailable
+        }
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        JSONResponse.error(self)
     }
 }

@@ -41,34 +41,38 @@ struct DashboardAPI: Sendable {
         return pool
     }()
 
-    /// Runs a handler on ``handlerPool`` and turns its error into the error response. An answer
-    /// not ready within ``requestTimeout`` is a 503: the client stops waiting (the read itself
-    /// runs to its end, bounded by the `points` and `limit` caps).
-    func respond(_ body: @escaping @Sendable () throws(APIError) -> Response) async -> Response {
-        await respond(async: { () async throws(APIError) in try await onPool(body) })
+    /// Runs a handler on ``handlerPool``; its ``APIError`` is thrown on to Hummingbird, which
+    /// renders it. An answer not ready within ``requestTimeout`` is a 503: the client stops waiting
+    /// (the read itself runs to its end, bounded by the `points` and `limit` caps).
+    func respond(_ body: @escaping @Sendable () throws(APIError) -> Response) async throws(APIError) -> Response {
+        try await respond(async: { () async throws(APIError) in try await onPool(body) })
     }
 
     /// ``respond(_:)`` for a handler that awaits its blocking steps (on ``handlerPool``) itself.
-    func respond(async body: @escaping @Sendable () async throws(APIError) -> Response) async -> Response {
+    func respond(async body: @escaping @Sendable () async throws(APIError) -> Response) async throws(APIError) -> Response {
         let timeout = requestTimeout
-        return await withCheckedContinuation { (continuation: CheckedContinuation<Response, Never>) in
-            let pending = Mutex<CheckedContinuation<Response, Never>?>(continuation)
-            let resume: @Sendable (Response) -> Void = { response in pending.withLock { $0.take() }?.resume(returning: response) }
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Response, APIError>, Never>) in
+            let pending = Mutex<CheckedContinuation<Result<Response, APIError>, Never>?>(continuation)
+            let resume: @Sendable (Result<Response, APIError>) -> Void = { result in
+                pending.withLock { $0.take() }?.resume(returning: result)
+            }
             let timer = Task {
                 guard (try? await Task.sleep(for: timeout)) != nil else { return }
-                resume(JSONResponse.error("the answer took longer than \(timeout); narrow the query", status: .serviceUnavailable))
+                resume(.failure(APIError(kind: .unavailable, parameter: nil,
+                                         message: "the answer took longer than \(timeout); narrow the query")))
             }
             Task {
-                let response: Response
+                let result: Result<Response, APIError>
                 do throws(APIError) {
-                    response = try await body()
+                    result = .success(try await body())
                 } catch {
-                    response = JSONResponse.error(error)
+                    result = .failure(error)
                 }
                 timer.cancel()
-                resume(response)
+                resume(result)
             }
         }
+        return try result.get()
     }
 
     /// Runs a blocking step on ``handlerPool``; a stopping pool is a 503.

@@ -99,12 +99,12 @@ public struct DashboardApplication: Sendable {
         for (path, handler) in endpoints {
             router.get(RouterPath(path)) { request, _ in
                 let query = QueryParameters(request)
-                return await api.respond { () throws(APIError) in try handler(api, query) }
+                return try await api.respond { () throws(APIError) in try handler(api, query) }
             }
         }
         router.get("/api/overview") { request, _ in
             let query = QueryParameters(request)
-            return await api.respond(async: { () async throws(APIError) in try await api.overview(query) })
+            return try await api.respond(async: { () async throws(APIError) in try await api.overview(query) })
         }
         router.get("/healthz") { _, _ in
             let report = await health()

@@ -43,13 +43,7 @@ enum JSONResponse {
     }
 
     static func error(_ error: APIError) -> Response {
-        let status: HTTPResponse.Status = switch error.kind {
-        case .badParameter: .badRequest
-        case .notFound: .notFound
-        case .internalError: .internalServerError
-        case .unavailable: .serviceUnavailable
-        }
-        return self.error(error.message, parameter: error.parameter, status: status)
+        self.error(error.message, parameter: error.parameter, status: error.status)
     }
 
     /// `{"error": message, "parameter": parameter}` with `status`.
