@@ -35,11 +35,6 @@ struct BrokerOptions: SettingFlags {
     @Option(name: .customLong("mqtt-version"), help: "MQTT protocol version: 5 or 3.1.1. Default: 5.")
     var mqttVersion: String?
 
-    @Option(help: "Device catalog directory. Default: ./Devices.")
-    var devices: String?
-
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical. Default: info.")
-    var logLevel: String?
 
     var flags: [String: String] {
         var flags: [String: String] = [:]
@@ -52,8 +47,6 @@ struct BrokerOptions: SettingFlags {
         flags["key-file"] = keyFile
         flags["tls-insecure"] = tlsInsecure
         flags["mqtt-version"] = mqttVersion
-        flags["devices"] = devices
-        flags["log-level"] = logLevel
         return flags
     }
 

@@ -31,7 +31,17 @@ enum ConfigurationResolver {
         }
     }
 
-    /// Every setting resolved and checked (`run`, `serve`, `simulate`, `replay --publish`).
+    /// The local settings and the dashboard's (`serve`: no broker setting is read).
+    static func resolveDashboard(config: String?, flags: [String: String]) throws -> BridgeConfiguration {
+        let values = try values(config: config, flags: flags)
+        do {
+            return try BridgeConfiguration.resolveDashboard(values)
+        } catch {
+            throw CommandFailure.exit(BridgeError.configuration(error))
+        }
+    }
+
+    /// Every setting resolved and checked (`run`, `simulate`, `replay --publish`).
     static func resolve(config: String?, flags: [String: String]) throws -> BridgeConfiguration {
         let values = try values(config: config, flags: flags)
         do {

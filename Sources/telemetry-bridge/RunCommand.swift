@@ -13,6 +13,10 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup(title: "Broker") var broker: BrokerOptions
 
+    @OptionGroup(title: "Catalog and logging") var catalog: CatalogOptions
+
+    @OptionGroup(title: "Catalog and logging") var log: LogOptions
+
     @OptionGroup(title: "Ingest") var ingest: IngestOptions
 
     @OptionGroup(title: "Rules and alerts") var alertRules: AlertRuleOptions
@@ -26,7 +30,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup(title: "Dashboard") var httpOptions: HTTPOptions
 
     func run() throws {
-        let groups: [any SettingFlags] = [ingest, alertRules, deliveryOptions, retention, limits, httpOptions]
+        let groups: [any SettingFlags] = [catalog, log, ingest, alertRules, deliveryOptions, retention, limits, httpOptions]
         let configuration = try broker.resolve(extraFlags: groups.flags)
         let logger = LogSetup.bootstrap(level: configuration.logLevel)
         guard let address = configuration.http else {

@@ -24,19 +24,15 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Rule directory, for the pending alerts at any moment. Default: ./Rules when it exists.")
     var rules: String?
 
-    @Option(help: "Device catalog directory (needed with rules). Default: ./Devices.")
-    var devices: String?
+    @OptionGroup var catalog: CatalogOptions
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical. Default: info.")
-    var logLevel: String?
+    @OptionGroup var log: LogOptions
 
     func run() throws {
-        var flags = httpOptions.flags
+        var flags = ([httpOptions, catalog, log] as [any SettingFlags]).flags
         flags["db"] = db
         flags["rules"] = rules
-        flags["devices"] = devices
-        flags["log-level"] = logLevel
-        let configuration = try ConfigurationResolver.resolve(config: config, flags: flags)
+        let configuration = try ConfigurationResolver.resolveDashboard(config: config, flags: flags)
         guard let address = configuration.http else {
             throw CommandFailure.exit("serve needs an HTTP address: --http off leaves nothing to serve", code: 2)
         }

@@ -13,6 +13,10 @@ struct SimulateCommand: ParsableCommand {
 
     @OptionGroup var broker: BrokerOptions
 
+    @OptionGroup var catalog: CatalogOptions
+
+    @OptionGroup var log: LogOptions
+
     @Option(name: .customLong("devices-per-type"), help: "Devices simulated for each device type.")
     var devicesPerType: Int = 5
 
@@ -64,7 +68,7 @@ struct SimulateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let settings = try broker.resolve()
+        let settings = try broker.resolve(extraFlags: ([catalog, log] as [any SettingFlags]).flags)
         let logger = LogSetup.bootstrap(level: settings.logLevel)
         let catalog: DeviceCatalog
         do {

@@ -103,6 +103,23 @@ final class MetricsCommandLineTests: XCTestCase {
         XCTAssertFalse(FreePort.isAccepting(port))
     }
 
+    func testServeReadsNoBrokerSettingsButChecksItsOwn() throws {
+        // The daemon's configuration, with a broker password file serve may not read (or that
+        // is not there on this host): serve needs only the database, rules, catalog and HTTP.
+        let config = directory.file("serve-config.yaml")
+        try "db: \(directory.file("missing.sqlite"))\npassword-file: /nonexistent/password\nbroker: ftp://wrong\n"
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let result = try BridgeProcess.command(["serve", "--config", config, "--http", "127.0.0.1:0"],
+                                               directory: directory, name: "serve-broker-settings")
+        XCTAssertEqual(result.status, 1, "got past the settings to the database check: \(result.stderr)")
+        XCTAssertTrue(result.stderr.contains("database file not found"), result.stderr)
+
+        try "http-max-streams: lots\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let bad = try BridgeProcess.command(["serve", "--config", config], directory: directory, name: "serve-bad-http")
+        XCTAssertEqual(bad.status, 2, bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("http-max-streams"), bad.stderr)
+    }
+
     func testServeWithoutTheDatabaseFileExitsOne() throws {
         let result = try BridgeProcess.command(["serve", "--db", directory.file("missing.sqlite"), "--http", "127.0.0.1:0"],
                                                directory: directory, name: "serve-missing")

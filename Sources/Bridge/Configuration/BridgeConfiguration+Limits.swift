@@ -4,6 +4,15 @@ import Telemetry
 extension BridgeConfiguration {
     /// The dashboard's limits and credentials.
     static func resolveHTTP(_ config: inout BridgeConfiguration, reader: inout SettingReader) throws(ConfigurationError) {
+        if let http = try reader.string("http") {
+            if http == "off" {
+                config.http = nil
+            } else if let address = HTTPAddress(parsing: http) {
+                config.http = address
+            } else {
+                throw reader.invalid("http", expected: "HOST:PORT such as 127.0.0.1:8080 or [::1]:8080, with a port from 0 to 65535, or off")
+            }
+        }
         config.httpMaxConnections = try reader.integer("http-max-connections", in: 1...1_000_000) ?? config.httpMaxConnections
         config.httpMaxStreams = try reader.integer("http-max-streams", in: 0...100_000) ?? config.httpMaxStreams
         config.httpIdleTimeout = try reader.duration("http-idle-timeout", atLeast: 100) ?? config.httpIdleTimeout

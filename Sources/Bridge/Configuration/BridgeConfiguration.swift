@@ -121,6 +121,16 @@ public struct BridgeConfiguration: Sendable {
         return config
     }
 
+    /// ``resolveLocal(_:)`` and the dashboard's settings (`http`, `http-*`, with the token and
+    /// password files it needs): for `serve`, which reads no broker setting.
+    public static func resolveDashboard(_ values: ConfigurationValues) throws(ConfigurationError) -> BridgeConfiguration {
+        var reader = SettingReader(values: values)
+        var config = BridgeConfiguration()
+        try config.readLocal(&reader)
+        try resolveHTTP(&config, reader: &reader)
+        return config
+    }
+
     private mutating func readLocal(_ reader: inout SettingReader) throws(ConfigurationError) {
         database = try reader.string("db") ?? database
         devices = try reader.string("devices") ?? devices
@@ -163,15 +173,6 @@ public struct BridgeConfiguration: Sendable {
         config.batchDelay = try reader.duration("batch-delay") ?? config.batchDelay
         config.durability = try reader.choice("durability", DurabilitySetting.self) ?? .normal
         config.summaryInterval = try reader.duration("summary-interval") ?? config.summaryInterval
-        if let http = try reader.string("http") {
-            if http == "off" {
-                config.http = nil
-            } else if let address = HTTPAddress(parsing: http) {
-                config.http = address
-            } else {
-                throw reader.invalid("http", expected: "HOST:PORT such as 127.0.0.1:8080 or [::1]:8080, with a port from 0 to 65535, or off")
-            }
-        }
         try resolveHTTP(&config, reader: &reader)
         try resolveLimits(&config, reader: &reader)
         try resolveDelivery(&config, reader: &reader)
