@@ -93,7 +93,10 @@ public final class HTTPPoster: Sendable {
             let promise = channel.eventLoop.makePromise(of: Response.self)
             let exchange = HTTPExchange(head: head, body: channel.allocator.buffer(bytes: body), deadline: deadline,
                                         response: promise)
-            channel.writeAndFlush(exchange, promise: nil)
+            // A channel torn down meanwhile has no handler left to answer: its write fails here.
+            let written = channel.eventLoop.makePromise(of: Void.self)
+            written.futureResult.whenFailure { _ in promise.fail(HTTPExchangeError.closed(answered: false)) }
+            channel.writeAndFlush(exchange, promise: written)
             do {
                 let response = try promise.futureResult.wait()
                 putIdle(channel, origin: origin)
