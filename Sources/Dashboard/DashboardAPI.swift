@@ -26,7 +26,7 @@ struct DashboardAPI: Sendable {
     let livePending: DashboardApplication.PendingProvider?
 
     /// The pending alerts of a running engine when the request asks about now (no `at`).
-    private func livePending(_ query: QueryParameters) -> [PendingAlert]? {
+    private func livePendingNow(_ query: QueryParameters) -> [PendingAlert]? {
         query.string("at") == nil ? livePending?() : nil
     }
 
@@ -227,7 +227,7 @@ struct DashboardAPI: Sendable {
     /// "latest":[{"device","metric","value","t"}]}` at T (default now).
     func state(_ query: QueryParameters) throws(APIError) -> Response {
         let at = try query.time("at", now: now()) ?? now()
-        let live = livePending(query)
+        let live = livePendingNow(query)
         let snapshot = try storage { () throws(StorageError) in
             try FleetSnapshot(store: store, rules: currentRules(), at: at, livePending: live)
         }
@@ -262,7 +262,7 @@ struct DashboardAPI: Sendable {
         let at = try query.time("at", now: now()) ?? now()
         let store = self.store
         let rules = currentRules()
-        let live = livePending(query)
+        let live = livePendingNow(query)
         let grid = try await blocking { () throws(StorageError) in try FleetOverview.Grid(store: store, at: at) }
         async let sparklines = blocking { () throws(StorageError) in
             try store.sparklineTable(from: grid.from, through: at, resolution: grid.resolution)

@@ -25,14 +25,13 @@ struct FleetSnapshot {
         devices = (rules != nil && livePending == nil) || readingDevices ? try store.devices() : []
         if let livePending {
             pending = livePending.filter { $0.firesAt > at }
-            pending.sort { ($0.device, $0.alert) < ($1.device, $1.alert) }
         } else if let rules {
             pending = try AlertWarmUp.pendingAlerts(
                 rules: rules, store: store, at: at, firing: firing, latest: latest, devices: devices)
-            pending.sort { ($0.device, $0.alert) < ($1.device, $1.alert) }
         } else {
             pending = []
         }
+        pending.sort { ($0.device, $0.alert) < ($1.device, $1.alert) }
     }
 
     /// `"pending":[{"alert","device","severity","since"}]` members' array.

@@ -23,29 +23,33 @@ enum ConfigurationResolver {
 
     /// The settings of commands without a broker (see ``BridgeConfiguration/resolveLocal(_:)``).
     static func resolveLocal(config: String?, flags: [String: String?]) throws -> BridgeConfiguration {
-        let values = try values(config: config, flags: flags)
-        do {
-            return try BridgeConfiguration.resolveLocal(values)
-        } catch {
-            throw CommandFailure.exit(BridgeError.configuration(error))
+        try resolved(config: config, flags: flags) { values throws(ConfigurationError) in
+            try BridgeConfiguration.resolveLocal(values)
         }
     }
 
     /// The local settings and the dashboard's (`serve`: no broker setting is read).
     static func resolveDashboard(config: String?, flags: [String: String]) throws -> BridgeConfiguration {
-        let values = try values(config: config, flags: flags)
-        do {
-            return try BridgeConfiguration.resolveDashboard(values)
-        } catch {
-            throw CommandFailure.exit(BridgeError.configuration(error))
+        try resolved(config: config, flags: flags) { values throws(ConfigurationError) in
+            try BridgeConfiguration.resolveDashboard(values)
         }
     }
 
     /// Every setting resolved and checked (`run`, `simulate`, `replay --publish`).
     static func resolve(config: String?, flags: [String: String]) throws -> BridgeConfiguration {
+        try resolved(config: config, flags: flags) { values throws(ConfigurationError) in
+            try BridgeConfiguration.resolve(values, environment: ProcessInfo.processInfo.environment)
+        }
+    }
+
+    /// The layered values through `resolve`; its error exits with code 2, naming the setting.
+    private static func resolved(
+        config: String?, flags: [String: String?],
+        _ resolve: (ConfigurationValues) throws(ConfigurationError) -> BridgeConfiguration
+    ) throws -> BridgeConfiguration {
         let values = try values(config: config, flags: flags)
         do {
-            return try BridgeConfiguration.resolve(values, environment: ProcessInfo.processInfo.environment)
+            return try resolve(values)
         } catch {
             throw CommandFailure.exit(BridgeError.configuration(error))
         }

@@ -109,14 +109,13 @@ struct DeadLettersCommand: ParsableCommand {
 
         @OptionGroup var selection: Selection
 
-        @Option(help: "Device catalog directory. Default: devices of the configuration, or ./Devices.")
-        var devices: String?
+        @OptionGroup var catalog: CatalogOptions
 
         @Option(name: .customLong("max-payload"), help: "Payload size limit, as the daemon's. Default: max-payload of the configuration, or 65536.")
         var maxPayload: String?
 
         func run() throws {
-            let settings = try selection.store.settings(flags: ["devices": devices, "max-payload": maxPayload])
+            let settings = try selection.store.settings(flags: ["devices": catalog.devices, "max-payload": maxPayload])
             let catalog: DeviceCatalog
             do {
                 catalog = try DeviceCatalog.load(directory: settings.devices)

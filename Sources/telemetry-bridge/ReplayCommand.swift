@@ -33,8 +33,7 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "SQLite database file. Default: the configured one, else ./telemetry.sqlite.")
     var db: String?
 
-    @Option(help: "Device catalog directory. Default: the configured one, else ./Devices.")
-    var devices: String?
+    @OptionGroup var catalog: CatalogOptions
 
     @Option(help: "Rule directory to replay. Default: the configured rules, else ./Rules.")
     var rules: String?
@@ -92,7 +91,7 @@ struct ReplayCommand: ParsableCommand {
     }
 
     func run() throws {
-        let settings = try ConfigurationResolver.resolveLocal(config: config, flags: ["db": db, "devices": devices, "rules": rules])
+        let settings = try ConfigurationResolver.resolveLocal(config: config, flags: ["db": db, "devices": catalog.devices, "rules": rules])
         let configuredRules = settings.rules ?? "./Rules"
         let database = settings.database
         let now = WallClock.milliseconds()
@@ -194,7 +193,7 @@ struct ReplayCommand: ParsableCommand {
     /// `--publish`: the stored readings in scope to a broker, in event-time order.
     private func republish(to url: String, database: String, scope: ReplayScope) throws {
         let configuration = try ConfigurationResolver.resolve(
-            config: config, flags: ["db": db, "devices": devices, "broker": url].compactMapValues { $0 })
+            config: config, flags: ["db": db, "devices": catalog.devices, "broker": url].compactMapValues { $0 })
         let encoding: Republisher.Encoding = normalized ? .normalized : .catalog(try Self.catalog(directory: configuration.devices))
         let logger = LogSetup.bootstrap(level: configuration.logLevel)
         let summary: Republisher.Summary

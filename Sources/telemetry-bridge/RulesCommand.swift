@@ -17,14 +17,14 @@ struct RulesCommand: ParsableCommand {
         @Argument(help: "Rule directory. Default: rules of the configuration, or ./Rules.")
         var rules: String?
 
-        @Option(help: "Device catalog the rules are checked against. Default: devices of the configuration, or ./Devices.")
-        var devices: String?
+        /// The catalog the rules are checked against.
+        @OptionGroup var catalog: CatalogOptions
 
         @Option(help: "Configuration file (YAML). Default: ./bridge.yaml when it exists. Env: TELEMETRY_BRIDGE_CONFIG.")
         var config: String?
 
         func directories() throws -> (rules: String, devices: String) {
-            let settings = try ConfigurationResolver.resolveLocal(config: config, flags: ["rules": rules, "devices": devices])
+            let settings = try ConfigurationResolver.resolveLocal(config: config, flags: ["rules": rules, "devices": catalog.devices])
             return (settings.rules ?? "./Rules", settings.devices)
         }
 
