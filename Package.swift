@@ -46,23 +46,25 @@ let package = Package(
         .target(name: "Rules", dependencies: ["Telemetry", yams]),
         // The SQLite event log (GRDB): schema, migrations, batched writer, queries.
         .target(name: "Storage", dependencies: ["Telemetry", grdb]),
+        // Operators' actions on the alert log: acknowledge, silence, unsilence, silence previews.
+        .target(name: "Operations", dependencies: ["Telemetry", "Rules", "Storage"]),
         // Alert delivery from the alert log (the outbox): per-sink dispatchers, webhooks, Alertmanager.
         .target(name: "Delivery", dependencies: ["Telemetry", "Rules", "Storage", logging, metrics, nioSSL, crypto, nioPosix,
                                                  .product(name: "NIOCore", package: "swift-nio"),
                                                  .product(name: "NIOHTTP1", package: "swift-nio")]),
         // Stored history through the rules engine: replay, warm-up, live == replay and what-if
         // comparison, republishing; no broker, no HTTP.
-        .target(name: "Replay", dependencies: ["Telemetry", "Rules", "Storage"]),
+        .target(name: "Replay", dependencies: ["Telemetry", "Rules", "Storage", "Operations"]),
         // The daemon pipeline: configuration, ingest, rules and alerts, simulator, lifecycle.
-        .target(name: "Bridge", dependencies: ["MQTT", "Telemetry", "Storage", "Rules", "Replay", "Delivery", logging, yams, metrics]),
+        .target(name: "Bridge", dependencies: ["MQTT", "Telemetry", "Storage", "Rules", "Replay", "Delivery", "Operations", logging, yams, metrics]),
         // The dashboard: pages, JSON API, live events and /metrics over the event log (Hummingbird 2).
-        .target(name: "Dashboard", dependencies: ["Replay", "Storage", "Telemetry", "Rules", logging, metrics, prometheus, hummingbird, nioPosix,
+        .target(name: "Dashboard", dependencies: ["Replay", "Storage", "Telemetry", "Rules", "Operations", logging, metrics, prometheus, hummingbird, nioPosix,
                                             .product(name: "HummingbirdCore", package: "hummingbird"),
                                             .product(name: "NIOHTTPTypes", package: "swift-nio-extras")],
                 resources: [.copy("Resources")]),
         .executableTarget(
             name: "telemetry-bridge",
-            dependencies: ["Bridge", "Dashboard", "Replay", "Telemetry", "Storage", "MQTT", "Rules", logging, metrics, prometheus, hummingbird, nioPosix,
+            dependencies: ["Bridge", "Dashboard", "Replay", "Operations", "Telemetry", "Storage", "MQTT", "Rules", logging, metrics, prometheus, hummingbird, nioPosix,
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),

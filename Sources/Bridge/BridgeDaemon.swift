@@ -236,7 +236,9 @@ public final class BridgeDaemon: Sendable {
 
     /// Connects and subscribes; messages flow from then on, and alert events to every sink.
     public func start() throws(BridgeError) {
+        let commands = OperatorCommandTopics(clientID: mqttConfiguration.clientID)
         let subscriptions = catalog.subscriptions.map { MQTTSubscription(filter: $0, qos: configuration.qos) }
+            + [MQTTSubscription(filter: commands.subscription, qos: 1)]
         logger.info("starting", metadata: [
             "broker": "\(configuration.broker)", "db": "\(configuration.database)",
             "deviceTypes": "\(catalog.types.count)", "subscriptions": "\(catalog.subscriptions.joined(separator: " "))",
@@ -246,11 +248,23 @@ public final class BridgeDaemon: Sendable {
         let client = MQTTClient(configuration: mqttConfiguration, logger: logger)
         let mqttSink = self.mqttSink
         do {
-            try client.connect(subscriptions: subscriptions, connectionObserver: { mqttSink.connectionChanged(connected: $0) }) { batch in
-                let messages = batch.messages.map {
+            try client.connect(subscriptions: subscriptions, connectionObserver: { mqttSink.connectionChanged(connected: $0) }) {
+                [weak client] batch in
+                // Commands are carried out before the batch is acknowledged, like readings.
+                for message in batch.messages where commands.isCommand(message.topic) {
+                    let response = commands.handle(message, pipeline: pipeline, now: WallClock.milliseconds(), logger: logger)
+                    do {
+                        _ = try client?.publishWithoutWaiting(topic: response.topic, payload: response.payload, qos: 1,
+                                                              properties: response.properties)
+                    } catch {
+                        logger.warning("cannot publish a command's response", metadata: ["topic": "\(response.topic)", "error": "\(error)"])
+                    }
+                }
+                let messages = batch.messages.filter { !commands.isCommand($0.topic) }.map {
                     InboundMessage(topic: $0.topic, payload: $0.payload, receivedAt: $0.receivedAt,
                                    trace: MessageTrace(traceparent: $0.userProperty("traceparent"), correlationData: $0.correlationData))
                 }
+                guard !messages.isEmpty else { return }
                 do {
                     try pipeline.ingest(messages)
                 } catch {

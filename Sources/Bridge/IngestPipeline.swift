@@ -1,5 +1,6 @@
 import Dispatch
 import Logging
+import Operations
 import Replay
 import Rules
 import Storage
@@ -28,6 +29,8 @@ public final class IngestPipeline: Sendable {
         var inactiveAtStart: Set<String> = []
         /// Whether the device limit was hit (it is logged once).
         var deviceLimitReported = false
+        /// The last operator event (acknowledgement, silence) of the log taken into account.
+        var operatorCursor: Int64 = 0
     }
 
     /// How often the daemon calls ``releaseSilentDevices(now:)``.
@@ -49,6 +52,8 @@ public final class IngestPipeline: Sendable {
     private let metrics: BridgeMetrics?
     private let commitObserver: CommitObserver?
     private let limits: IngestLimits
+    /// Operators' actions (acknowledge, silence) run under the pipeline's lock (see ``perform(_:)``).
+    private let operations: AlertOperator
 
     /// - Parameters:
     ///   - rules: the engine to run, already warmed up (see `AlertWarmUp`); nil turns alerting off.
@@ -77,6 +82,10 @@ public final class IngestPipeline: Sendable {
         self.clock = clock
         receiveTimeTypes = Set(catalog.types.filter { $0.timestampPath == nil && $0.format != .senml }.map(\.name))
         var initial = State(engine: rules)
+        operations = AlertOperator(store: store)
+        let operatorEvents = try store.operatorEvents()
+        initial.engine?.silences = Self.silences(from: operatorEvents)
+        initial.operatorCursor = operatorEvents.last?.sequence ?? 0
         if limits.tracksDevices {
             let since = limits.deviceStateRetention.map { clock() &- $0 } ?? .min
             for device in try store.devices() {
@@ -157,6 +166,7 @@ public final class IngestPipeline: Sendable {
     /// clock) it does nothing: otherwise every device would look silent until the backlog is in.
     @discardableResult
     public func tick(now: Int64) throws(StorageError) -> [AlertEvent] {
+        followOperatorLog()
         guard !backlog.isDraining else { return [] }
         return try state.withLock { (state: inout State) throws(StorageError) -> [AlertEvent] in
             let events = state.engine?.advance(to: now) ?? []
@@ -182,6 +192,49 @@ public final class IngestPipeline: Sendable {
             }
             return summary
         }
+    }
+
+    /// Carries out an operator's command (acknowledge, silence, unsilence) and takes its event into
+    /// account before any later reading is evaluated: a raise after a silence's response is marked
+    /// by it. Runs under the pipeline's lock, so the log's check and the engine's state agree
+    /// (what the engine has raised is committed).
+    public func perform(_ command: OperatorCommand) throws(OperatorError) -> LoggedAlertEventSummary {
+        try state.withLock { (state: inout State) throws(OperatorError) -> LoggedAlertEventSummary in
+            let summary = try command.perform(with: operations, now: clock())
+            followOperatorLog(&state)
+            return summary
+        }
+    }
+
+    /// Takes into account the operator events logged since the last look, by this process or
+    /// another (`alerts ack` against the database): silences reach the engine, and every such
+    /// event the commit observer (the sinks, the dashboard's live events). Called by ``tick(now:)``.
+    public func followOperatorLog() {
+        state.withLock { followOperatorLog(&$0) }
+    }
+
+    private func followOperatorLog(_ state: inout State) {
+        let events: [LoggedAlertEvent]
+        do {
+            events = try store.operatorEvents(after: state.operatorCursor, limit: 10_000)
+        } catch {
+            logger.error("cannot read operators' events from the alert log", metadata: ["error": "\(error)"])
+            return
+        }
+        guard let last = events.last else { return }
+        for event in events {
+            if let decoded = OperatorLog.event(event.record) { state.engine?.silences.apply(decoded) }
+        }
+        state.operatorCursor = last.sequence
+        commitObserver?(CommittedBatch(alerts: events.map(\.record), alertSequences: events.map(\.sequence)))
+    }
+
+    private static func silences(from events: [LoggedAlertEvent]) -> Silences {
+        var silences = Silences()
+        for event in events {
+            if let decoded = OperatorLog.event(event.record) { silences.apply(decoded) }
+        }
+        return silences
     }
 
     /// Releases what is held for devices silent for ``IngestLimits/deviceStateRetention`` before
@@ -264,7 +317,7 @@ public final class IngestPipeline: Sendable {
             return outcome
         } catch {
             counters.lastCommitFailed.store(true, ordering: .relaxed)
-            if let rules = state.engine?.rules {
+            if let rules = state.engine?.rules, let silences = state.engine?.silences {
                 do {
                     state.engine = try AlertWarmUp.engine(rules: rules, store: store).0
                 } catch let rebuildError {
@@ -272,6 +325,7 @@ public final class IngestPipeline: Sendable {
                                  metadata: ["error": "\(rebuildError)"])
                     state.engine = RuleEngine(rules: rules)
                 }
+                state.engine?.silences = silences
             }
             throw error
         }

@@ -50,7 +50,7 @@ public final class AlertmanagerSink: AlertSink {
             throw DeliveryFailure("cannot read the firing alerts: \(error)")
         }
         for chunk in stride(from: 0, to: firing.count, by: 500) {
-            let alerts = firing[chunk..<min(chunk + 500, firing.count)].compactMap { try? alert(for: $0.record, now: now) }
+            let alerts = firing[chunk..<min(chunk + 500, firing.count)].compactMap { try? alert(for: $0.record, now: now) ?? nil }
             guard !alerts.isEmpty else { continue }
             let response = try poster.post(target.alertsEndpoint, body: Self.array(alerts), headers: [])
             guard response.verdict == .confirmed else {
@@ -66,7 +66,8 @@ public final class AlertmanagerSink: AlertSink {
         var outcome = DeliveryOutcome(confirmedThrough: nil)
         for event in events {
             do {
-                bodies.append((event, try alert(for: event.record, now: now)))
+                guard let body = try alert(for: event.record, now: now) else { continue }
+                bodies.append((event, body))
             } catch where error.isTransient {
                 // The store failed us, not the event: the round is retried (nothing of it was sent).
                 return .failed(error.failure)
@@ -130,11 +131,14 @@ public final class AlertmanagerSink: AlertSink {
         var isTransient = false
     }
 
-    /// One alert of the API's `postableAlerts`, as JSON.
-    func alert(for record: AlertRecord, now: Int64) throws(BuildFailure) -> String {
+    /// One alert of the API's `postableAlerts`, as JSON; nil for what Alertmanager is not told:
+    /// operators' events, and raises (with their clears) marked by a silence.
+    func alert(for record: AlertRecord, now: Int64) throws(BuildFailure) -> String? {
         let raise: AlertRaised
         let endsAt: Int64
         switch record.type {
+        case .acknowledged, .silenceCreated, .silenceExpired:
+            return nil
         case .raised:
             raise = try Self.raised(record.event, id: record.id)
             endsAt = max(now, record.at) &+ validity
@@ -152,6 +156,7 @@ public final class AlertmanagerSink: AlertSink {
             raise = try Self.raised(stored.event, id: raisedID)
             endsAt = max(record.at, raise.at)
         }
+        guard raise.silenced == nil else { return nil }
         var labels: [String: String] = [:]
         for (name, value) in raise.labels { labels[Self.labelName(name)] = value }
         labels["alertname"] = raise.alert

@@ -2,7 +2,9 @@ import Crypto
 import Foundation
 import Storage
 
-/// POSTs each alert event's JSON, exactly as stored, to a URL, one request per event in log order.
+/// POSTs each alert event's JSON, exactly as stored, to a URL, one request per event in log order:
+/// raises, clears and acknowledgements. Raises marked by a silence (`"silenced"`) and their clears
+/// are not sent, nor are silences themselves; they count as delivered.
 ///
 /// A 2xx answer confirms the event. 408, 429, 5xx, a redirect or a transport failure stops the
 /// round (retried with backoff, the event again); any other 4xx is a permanent refusal: recorded
@@ -28,6 +30,10 @@ public final class WebhookSink: AlertSink {
     public func deliver(_ events: [LoggedAlertEvent]) -> DeliveryOutcome {
         var outcome = DeliveryOutcome(confirmedThrough: nil)
         for event in events {
+            guard Self.notifies(event.record) else {
+                outcome.confirmedThrough = event.sequence
+                continue
+            }
             let body = Array(event.record.event.utf8)
             var headers = target.headers.map { ($0.name, $0.value) }
             headers.append((Self.eventIDHeader, event.record.id))
@@ -54,6 +60,15 @@ public final class WebhookSink: AlertSink {
             }
         }
         return outcome
+    }
+
+    /// Whether a receiver is told of this event (see the type's notes).
+    static func notifies(_ record: AlertRecord) -> Bool {
+        switch record.type {
+        case .raised, .cleared: !record.isSilenced
+        case .acknowledged: true
+        case .silenceCreated, .silenceExpired: false
+        }
     }
 
     /// `sha256=` and the hex HMAC-SHA256 of `body` under `secret`.

@@ -8,11 +8,11 @@ extension AlertRecord {
         case .raised(let raised):
             self.init(id: raised.id, type: .raised, alert: raised.alert, device: raised.device,
                       severity: raised.severity.rawValue, at: raised.at, raisedID: nil, value: raised.value,
-                      event: event.json)
+                      event: event.json, silenced: raised.silenced)
         case .cleared(let cleared):
             self.init(id: cleared.id, type: .cleared, alert: cleared.alert, device: cleared.device,
                       severity: severity, at: cleared.at, raisedID: cleared.raisedId, value: cleared.value,
-                      event: event.json)
+                      event: event.json, silenced: cleared.silenced)
         }
     }
 }

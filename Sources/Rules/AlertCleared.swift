@@ -13,9 +13,11 @@ public struct AlertCleared: Sendable, Hashable {
     public var value: Double?
     public var at: Int64
     public var raisedAt: Int64
+    /// The raise's silence: a clear goes only where its raise went.
+    public var silenced: String?
 
     public init(id: String, raisedId: String, alert: String, device: String, severity: Severity?, value: Double?,
-                at: Int64, raisedAt: Int64)
+                at: Int64, raisedAt: Int64, silenced: String? = nil)
     {
         self.id = id
         self.raisedId = raisedId
@@ -25,9 +27,11 @@ public struct AlertCleared: Sendable, Hashable {
         self.value = value
         self.at = at
         self.raisedAt = raisedAt
+        self.silenced = silenced
     }
 
-    /// The event as the README shows it ("Rules and alerts", **Events**), fields in that order.
+    /// The event as the README shows it ("Rules and alerts", **Events**), fields in that order;
+    /// `silenced` only when set.
     public var json: String {
         var writer = JSONObjectBuilder()
         writer.field("type", "AlertCleared")
@@ -40,6 +44,7 @@ public struct AlertCleared: Sendable, Hashable {
         writer.field("value", number: value)
         writer.field("at", EventTimestamp.format(at))
         writer.field("raisedAt", EventTimestamp.format(raisedAt))
+        if let silenced { writer.field("silenced", silenced) }
         return writer.finished
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// What the rules engine emits: immutable, past-tense events, versioned by `schema`.
 public enum AlertEvent: Sendable, Hashable {
     case raised(AlertRaised)
@@ -59,51 +57,28 @@ public enum AlertEvent: Sendable, Hashable {
 
     /// Reads an event back from its JSON (the stored alert log), e.g. to `restoreFiring`.
     public init(json: String) throws(AlertEventDecodingError) {
-        let object: [String: Any]
-        do {
-            guard let parsed = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
-                throw AlertEventDecodingError(message: "not a JSON object")
-            }
-            object = parsed
-        } catch let error as AlertEventDecodingError {
-            throw error
-        } catch {
-            throw AlertEventDecodingError(message: "malformed JSON: \(error.localizedDescription)")
-        }
-        func string(_ key: String, in dictionary: [String: Any] = object) throws(AlertEventDecodingError) -> String {
-            guard let value = dictionary[key] as? String else { throw AlertEventDecodingError(message: "missing string '\(key)'") }
-            return value
-        }
-        func time(_ key: String, in dictionary: [String: Any] = object) throws(AlertEventDecodingError) -> Int64 {
-            guard let value = EventTimestamp.parse(try string(key, in: dictionary)) else {
-                throw AlertEventDecodingError(message: "'\(key)' is not an ISO 8601 UTC time")
-            }
-            return value
-        }
-        let value = (object["value"] as? NSNumber)?.doubleValue
-        guard (object["schema"] as? NSNumber)?.intValue == 1 else {
-            throw AlertEventDecodingError(message: "unsupported schema \(object["schema"].map { "\($0)" } ?? "(missing)")")
-        }
-        switch try string("type") {
+        let object = try EventJSONObject(json: json)
+        switch try object.string("type") {
         case "AlertRaised":
-            guard let severity = Severity(rawValue: try string("severity")) else {
+            guard let severity = Severity(rawValue: try object.string("severity")) else {
                 throw AlertEventDecodingError(message: "unknown severity")
             }
-            let causeObject = object["cause"] as? [String: Any] ?? [:]
+            let cause = object.object("cause")
             self = .raised(AlertRaised(
-                id: try string("id"), alert: try string("alert"), device: try string("device"),
-                deviceType: try string("deviceType"), labels: object["labels"] as? [String: String] ?? [:],
-                severity: severity, value: value, message: try string("message"), at: try time("at"),
-                pendingSince: try time("pendingSince"),
-                cause: AlertCause(topic: causeObject["topic"] as? String, at: try time("at", in: causeObject),
-                                  traceparent: causeObject["traceparent"] as? String,
-                                  correlationData: causeObject["correlationData"] as? String),
-                annotations: object["annotations"] as? [String: String] ?? [:]))
+                id: try object.string("id"), alert: try object.string("alert"), device: try object.string("device"),
+                deviceType: try object.string("deviceType"), labels: object.strings("labels"),
+                severity: severity, value: object.number("value"), message: try object.string("message"),
+                at: try object.time("at"), pendingSince: try object.time("pendingSince"),
+                cause: AlertCause(topic: cause.optionalString("topic"), at: try cause.time("at"),
+                                  traceparent: cause.optionalString("traceparent"),
+                                  correlationData: cause.optionalString("correlationData")),
+                annotations: object.strings("annotations"), silenced: object.optionalString("silenced")))
         case "AlertCleared":
             self = .cleared(AlertCleared(
-                id: try string("id"), raisedId: try string("raisedId"), alert: try string("alert"),
-                device: try string("device"), severity: (object["severity"] as? String).flatMap(Severity.init(rawValue:)),
-                value: value, at: try time("at"), raisedAt: try time("raisedAt")))
+                id: try object.string("id"), raisedId: try object.string("raisedId"), alert: try object.string("alert"),
+                device: try object.string("device"), severity: object.optionalString("severity").flatMap(Severity.init(rawValue:)),
+                value: object.number("value"), at: try object.time("at"), raisedAt: try object.time("raisedAt"),
+                silenced: object.optionalString("silenced")))
         case let other:
             throw AlertEventDecodingError(message: "unknown event type '\(other)'")
         }

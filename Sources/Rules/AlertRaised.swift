@@ -18,11 +18,14 @@ public struct AlertRaised: Sendable, Hashable {
     public var pendingSince: Int64
     public var cause: AlertCause
     public var annotations: [String: String]
+    /// The silence (or maintenance window) in force when it was raised: the event is stored and
+    /// published on MQTT as any other, but notifying sinks (Alertmanager, webhooks) skip it.
+    public var silenced: String?
 
     public init(
         id: String, alert: String, device: String, deviceType: String, labels: [String: String],
         severity: Severity, value: Double?, message: String, at: Int64, pendingSince: Int64, cause: AlertCause,
-        annotations: [String: String] = [:]
+        annotations: [String: String] = [:], silenced: String? = nil
     ) {
         self.id = id
         self.alert = alert
@@ -36,10 +39,11 @@ public struct AlertRaised: Sendable, Hashable {
         self.pendingSince = pendingSince
         self.cause = cause
         self.annotations = annotations
+        self.silenced = silenced
     }
 
     /// The event as the README shows it ("Rules and alerts", **Events**), fields in that order
-    /// (consumers may rely on it); `annotations` only when there are some.
+    /// (consumers may rely on it); `annotations` and `silenced` only when there are some.
     public var json: String {
         var writer = JSONObjectBuilder()
         writer.field("type", "AlertRaised")
@@ -61,6 +65,7 @@ public struct AlertRaised: Sendable, Hashable {
         if let correlationData = self.cause.correlationData { cause.field("correlationData", correlationData) }
         writer.field("cause", raw: cause.finished)
         if !annotations.isEmpty { writer.field("annotations", object: annotations) }
+        if let silenced { writer.field("silenced", silenced) }
         return writer.finished
     }
 }

@@ -30,6 +30,13 @@ public struct RuleEngine: Sendable {
         set { evaluator.statistics = newValue }
     }
 
+    /// The silences a raise is checked against (see ``Silence``): a raise in force of one is
+    /// marked with its id, and its clear too. Set by the owner as silences are logged.
+    public var silences: Silences {
+        get { evaluator.silences }
+        set { evaluator.silences = newValue }
+    }
+
     var evaluator: RuleEvaluator
     var compiled: [CompiledRule] {
         get { evaluator.compiled }

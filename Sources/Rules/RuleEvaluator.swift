@@ -12,6 +12,7 @@ struct RuleEvaluator {
     var warmUpUntil = Int64.min
     var idGenerator: any AlertIDGenerator
     var statistics = RuleEngineStatistics()
+    var silences = Silences()
 
     init(idGenerator: any AlertIDGenerator) {
         self.idGenerator = idGenerator
@@ -233,11 +234,13 @@ struct RuleEvaluator {
         let rule = compiled[Int(instance.rule)]
         let device = state.device
         let value: Double? = instance.lastValue.isFinite ? instance.lastValue : nil
+        let labels = device.labels.merging(rule.rule.labels) { _, ruleLabel in ruleLabel }
+        let silence = silences.isEmpty ? nil : silences.silence(alert: rule.rule.name, device: device.id, labels: labels, at: time)
         let event = AlertRaised(
             id: idGenerator.next(at: time), alert: rule.rule.name, device: device.id, deviceType: device.type,
-            labels: device.labels.merging(rule.rule.labels) { _, ruleLabel in ruleLabel },
-            severity: rule.rule.severity, value: value, message: render(rule, state: state, value: value),
-            at: time, pendingSince: instance.pendingSince, cause: state.details[k].cause, annotations: rule.rule.annotations)
+            labels: labels, severity: rule.rule.severity, value: value, message: render(rule, state: state, value: value),
+            at: time, pendingSince: instance.pendingSince, cause: state.details[k].cause, annotations: rule.rule.annotations,
+            silenced: silence?.id)
         state.instances[k].state = .firing
         state.details[k].raised = event
         statistics.raised += 1
@@ -252,7 +255,8 @@ struct RuleEvaluator {
         }
         let event = AlertCleared(
             id: idGenerator.next(at: time), raisedId: raised.id, alert: raised.alert, device: raised.device,
-            severity: raised.severity, value: value.isFinite ? value : nil, at: time, raisedAt: raised.at)
+            severity: raised.severity, value: value.isFinite ? value : nil, at: time, raisedAt: raised.at,
+            silenced: raised.silenced)
         state.instances[k].state = .inactive
         state.details[k].raised = nil
         statistics.cleared += 1

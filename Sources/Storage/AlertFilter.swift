@@ -10,8 +10,10 @@ public struct AlertFilter: Sendable, Hashable {
     /// Device ids or glob patterns (`*` any run of characters, `?` one character); an event is
     /// included when its device matches any of them.
     public var devices: [String]?
-    /// Only raised, or only cleared, events.
+    /// Which kinds of event; nil: raises and clears (the engine's events).
     public var type: AlertRecord.Kind?
+    /// With ``type`` nil, also acknowledgements (history views show them beside raises and clears).
+    public var includeAcknowledgements: Bool
     public var limit: Int?
     public var offset: Int
     /// Newest first: with a `limit`, the latest events instead of the earliest (history views).
@@ -19,8 +21,10 @@ public struct AlertFilter: Sendable, Hashable {
 
     public init(
         from: Int64? = nil, to: Int64? = nil, alert: String? = nil, devices: [String]? = nil,
-        type: AlertRecord.Kind? = nil, limit: Int? = nil, offset: Int = 0, newestFirst: Bool = false
+        type: AlertRecord.Kind? = nil, limit: Int? = nil, offset: Int = 0, newestFirst: Bool = false,
+        includeAcknowledgements: Bool = false
     ) {
+        self.includeAcknowledgements = includeAcknowledgements
         self.newestFirst = newestFirst
         self.from = from
         self.to = to

@@ -282,23 +282,9 @@ struct BatchWriter {
 
     private mutating func insertAlerts(_ alerts: [AlertRecord], loggedAt: Int64) throws {
         guard !alerts.isEmpty else { return }
-        // Only the id conflict is ignored (not `INSERT OR IGNORE`, which would also drop rows
-        // failing NOT NULL or CHECK constraints without a word).
-        let insert = try RawStatement(db, sql: """
-            INSERT INTO alerts(id, type, alert, device, severity, at, raised_id, value, event, logged_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
-            """)
+        let insert = try RawStatement(db, sql: TelemetryStore.insertAlertSQL)
         for record in alerts {
-            try insert.bind(1, record.id)
-            try insert.bind(2, record.type.rawValue)
-            try insert.bind(3, record.alert)
-            try insert.bind(4, record.device)
-            try insert.bind(5, record.severity)
-            try insert.bind(6, record.at)
-            try insert.bind(7, record.raisedID)
-            try insert.bind(8, record.value.flatMap { $0.isNaN ? nil : $0 })
-            try insert.bind(9, record.event)
-            try insert.bind(10, loggedAt)
+            try TelemetryStore.bindAlert(record, loggedAt: loggedAt, to: insert)
             let inserted = try insert.execute()
             outcome.alerts += inserted
             outcome.alertSequences.append(inserted == 1 ? db.lastInsertedRowID : nil)

@@ -150,6 +150,39 @@ enum StoreSchema {
                 ALTER TABLE alert_deliveries ADD COLUMN last_error TEXT;
                 """)
         }
+        // Operators' events join the alert log (acknowledgements, silences): the type check is
+        // widened, which SQLite can only do by copying the table (rowids, the log order the sinks'
+        // cursors point into, are kept). For them `raised_id` is the event they refer to (an
+        // acknowledgement's raise, an expiry's silence); a small partial index finds them.
+        // `silenced`: the silence a raise (and its clear) was marked with, for the notifying sinks.
+        migrator.registerMigration("v6-operator-events") { db in
+            try db.execute(sql: """
+                CREATE TABLE alerts_v6 (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    type TEXT NOT NULL CHECK (type IN ('AlertRaised', 'AlertCleared', 'AlertAcknowledged',
+                                                      'SilenceCreated', 'SilenceExpired')),
+                    alert TEXT NOT NULL,
+                    device TEXT NOT NULL,
+                    severity TEXT,
+                    at INTEGER NOT NULL,
+                    raised_id TEXT,
+                    value REAL,
+                    event TEXT NOT NULL,
+                    logged_at INTEGER,
+                    silenced TEXT
+                );
+                INSERT INTO alerts_v6(rowid, id, type, alert, device, severity, at, raised_id, value, event, logged_at)
+                    SELECT rowid, id, type, alert, device, severity, at, raised_id, value, event, logged_at FROM alerts ORDER BY rowid;
+                DROP TABLE alerts;
+                ALTER TABLE alerts_v6 RENAME TO alerts;
+                CREATE INDEX alerts_alert_device_at ON alerts(alert, device, at);
+                CREATE INDEX alerts_at ON alerts(at);
+                CREATE INDEX alerts_raised_id ON alerts(raised_id) WHERE raised_id IS NOT NULL;
+                CREATE INDEX alerts_operator ON alerts(type) WHERE type IN ('AlertAcknowledged', 'SilenceCreated', 'SilenceExpired');
+                CREATE TRIGGER alerts_are_immutable BEFORE UPDATE ON alerts
+                BEGIN SELECT RAISE(ABORT, 'alert events are immutable'); END;
+                """)
+        }
         return migrator
     }()
 }

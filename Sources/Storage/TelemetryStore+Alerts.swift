@@ -2,7 +2,7 @@ import Telemetry
 import GRDB
 
 extension TelemetryStore {
-    static let alertColumns = "id, type, alert, device, severity, at, raised_id, value, event"
+    static let alertColumns = "id, type, alert, device, severity, at, raised_id, value, event, silenced"
 
     /// The firing set at `?1`: raised events (by `alerts_at`) anti-joined to their clears (by
     /// `alerts_raised_id`), so it costs one index range plus one seek per raised event.
@@ -44,11 +44,13 @@ extension TelemetryStore {
         if let type = filter.type {
             conditions.append("type = ?")
             arguments.append(.text(type.rawValue))
+        } else if filter.includeAcknowledgements {
+            conditions.append("type IN ('AlertRaised', 'AlertCleared', 'AlertAcknowledged')")
+        } else {
+            conditions.append("type IN ('AlertRaised', 'AlertCleared')")
         }
         var sql = "SELECT \(Self.alertColumns) FROM alerts"
-        if !conditions.isEmpty {
-            sql += " WHERE " + conditions.joined(separator: " AND ")
-        }
+        sql += " WHERE " + conditions.joined(separator: " AND ")
         sql += filter.newestFirst ? " ORDER BY at DESC, id DESC LIMIT ? OFFSET ?" : " ORDER BY at, id LIMIT ? OFFSET ?"
         arguments.append(.integer(filter.limit.map { Int64(max(0, $0)) } ?? -1))
         arguments.append(.integer(Int64(max(0, filter.offset))))
@@ -74,9 +76,9 @@ extension TelemetryStore {
         }
     }
 
-    /// The number of stored alert events, raised and cleared.
+    /// The number of stored raises and clears.
     public func alertCount() throws(StorageError) -> Int {
-        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM alerts") ?? 0 }
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM alerts WHERE type IN ('AlertRaised', 'AlertCleared')") ?? 0 }
     }
 
     /// Steps `statement` (selecting ``alertColumns``) to the end.
@@ -90,6 +92,10 @@ extension TelemetryStore {
 
     /// The alert of the current row, whose ``alertColumns`` start at column `first`.
     func decodeAlert(_ statement: RawStatement, from first: CInt) throws -> AlertRecord {
+        try Self.decodeAlert(statement, from: first, path: path)
+    }
+
+    static func decodeAlert(_ statement: RawStatement, from first: CInt, path: String) throws -> AlertRecord {
         let id = statement.string(first)
         let typeText = statement.string(first + 1)
         guard let type = AlertRecord.Kind(rawValue: typeText) else {
@@ -100,6 +106,6 @@ extension TelemetryStore {
             id: id, type: type, alert: statement.string(first + 2), device: statement.string(first + 3),
             severity: statement.optionalString(first + 4), at: statement.int64(first + 5),
             raisedID: statement.optionalString(first + 6), value: statement.optionalDouble(first + 7),
-            event: statement.string(first + 8))
+            event: statement.string(first + 8), silenced: statement.optionalString(first + 9))
     }
 }

@@ -130,13 +130,14 @@ extension TelemetryStore {
         }
     }
 
-    /// The newest event of every (alert, device) pair at or before `sequence`, in log order: what
-    /// a broker's retained "active" topics must say once a sink has delivered up to there.
+    /// The newest raise or clear of every (alert, device) pair at or before `sequence`, in log
+    /// order: what a broker's retained "active" topics must say once a sink has delivered up to
+    /// there (with ``firingAcknowledgements(through:)``).
     public func latestAlertEvents(through sequence: Int64) throws(StorageError) -> [LoggedAlertEvent] {
         try read { db in
             let statement = try RawStatement(db, sql: """
                 SELECT rowid, \(Self.alertColumns) FROM alerts
-                WHERE rowid IN (SELECT max(rowid) FROM alerts WHERE rowid <= ? GROUP BY alert, device)
+                WHERE rowid IN (SELECT max(rowid) FROM alerts WHERE rowid <= ? AND type IN ('AlertRaised', 'AlertCleared') GROUP BY alert, device)
                 ORDER BY rowid
                 """)
             try statement.bind(1, sequence)
@@ -166,7 +167,7 @@ extension TelemetryStore {
     }
 
     /// Steps `statement` (selecting `rowid, ` and ``alertColumns``) to the end.
-    private func decodeLoggedAlerts(_ statement: RawStatement) throws -> [LoggedAlertEvent] {
+    func decodeLoggedAlerts(_ statement: RawStatement) throws -> [LoggedAlertEvent] {
         var events: [LoggedAlertEvent] = []
         while try statement.step() {
             events.append(LoggedAlertEvent(sequence: statement.int64(0), record: try decodeAlert(statement, from: 1)))

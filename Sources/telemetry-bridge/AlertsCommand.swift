@@ -6,8 +6,8 @@ import Telemetry
 struct AlertsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alerts",
-        abstract: "Inspect the alert log's delivery to its sinks (MQTT, Alertmanager, webhooks).",
-        subcommands: [Deliveries.self]
+        abstract: "Act on alerts (acknowledge, silence) and inspect the alert log's delivery to its sinks.",
+        subcommands: [Acknowledge.self, Silence.self, Silences.self, Unsilence.self, Deliveries.self]
     )
 
     struct Deliveries: ParsableCommand {

@@ -1,6 +1,7 @@
 import Delivery
 import Logging
 import MQTT
+import Operations
 import Replay
 import Rules
 import Storage
@@ -92,8 +93,10 @@ public final class MQTTAlertSink: AlertSink {
         }
         guard needed else { return }
         let latest: [LoggedAlertEvent]
+        let acknowledgements: [String: LoggedAlertEvent]
         do {
             latest = try store.latestAlertEvents(through: through)
+            acknowledgements = try store.firingAcknowledgements(through: through)
         } catch {
             throw DeliveryFailure("cannot read the alert log: \(error)")
         }
@@ -101,7 +104,7 @@ public final class MQTTAlertSink: AlertSink {
         // the fast path stays off until `reconciled` names this connection.
         do {
             for event in latest {
-                let active = activeMessage(of: event)
+                let active = activeMessage(of: event, acknowledgement: acknowledgements[event.record.id]?.record)
                 try client.publish(topic: active.topic, payload: active.payload, qos: 1, retain: true, properties: active.properties)
             }
             try flush(client)
@@ -173,14 +176,26 @@ public final class MQTTAlertSink: AlertSink {
     }
 
     /// Queues an event on its event topic and the retained active topic; never waits. The caller
-    /// holds the state lock (`state` is its inout value).
+    /// holds the state lock (`state` is its inout value). Silences are not published (they are
+    /// in the log, `alerts silences` and the dashboard show them); an acknowledgement is, and the
+    /// retained copy of its raise is re-published with it.
     private func publish(_ event: LoggedAlertEvent, through client: MQTTClient, state: inout State) throws(MQTTError) {
         let record = event.record
+        guard record.type != .silenceCreated && record.type != .silenceExpired else { return }
+        let active: (topic: String, payload: [UInt8], properties: MQTTPublishProperties?)
+        if record.type == .acknowledged {
+            guard let raisedID = record.raisedID, let raise = try? store.alertEvent(id: raisedID) else {
+                logger.warning("acknowledgement of a raise no longer in the alert log", metadata: ["event": "\(record.id)"])
+                return
+            }
+            active = activeMessage(of: LoggedAlertEvent(sequence: event.sequence, record: raise), acknowledgement: record)
+        } else {
+            active = activeMessage(of: event, acknowledgement: nil)
+        }
         let published = try client.publishWithoutWaiting(
             topic: topics.eventTopic(severity: record.severity ?? "unknown", alert: record.alert, device: record.device),
             payload: Array(record.event.utf8), qos: 1, retain: false, properties: Self.properties(of: event))
         state.inFlight[published] = event
-        let active = activeMessage(of: event)
         let retained = try client.publishWithoutWaiting(topic: active.topic, payload: active.payload, qos: 1, retain: true,
                                                         properties: active.properties)
         state.inFlight[retained] = event
@@ -204,11 +219,17 @@ public final class MQTTAlertSink: AlertSink {
         }
     }
 
-    /// The retained "firing now" message an event leaves: the raise itself, or empty after a clear.
-    private func activeMessage(of event: LoggedAlertEvent) -> (topic: String, payload: [UInt8], properties: MQTTPublishProperties?) {
+    /// The retained "firing now" message a raise or clear leaves: the raise itself (with an
+    /// `acknowledged` object once acknowledged), or empty after a clear.
+    private func activeMessage(of event: LoggedAlertEvent, acknowledgement: AlertRecord?) -> (topic: String, payload: [UInt8], properties: MQTTPublishProperties?) {
         let raised = event.record.type == .raised
+        var payload = raised ? Array(event.record.event.utf8) : []
+        if raised, let acknowledgement, case .acknowledged(let ack)? = OperatorLog.event(acknowledgement), payload.last == UInt8(ascii: "}") {
+            payload.removeLast()
+            payload += Array(",\"acknowledged\":\(ack.summaryJSON)}".utf8)
+        }
         return (topics.activeTopic(alert: event.record.alert, device: event.record.device),
-                raised ? Array(event.record.event.utf8) : [], raised ? Self.properties(of: event) : nil)
+                payload, raised ? Self.properties(of: event) : nil)
     }
 
     private func connectedClient() throws(DeliveryFailure) -> (client: MQTTClient, connection: Int) {

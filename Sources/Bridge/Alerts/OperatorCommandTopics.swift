@@ -1,0 +1,58 @@
+import Logging
+import MQTT
+import Operations
+
+/// Operators' commands over MQTT: `telemetry-bridge/<client id>/commands/<name>` (`ack`,
+/// `silence`, `unsilence`; JSON as ``OperatorCommand`` reads it), each answered on the same topic
+/// plus `/response` (QoS 1) with the result and the command's MQTT 5 correlation data, so a client
+/// can match answers to questions (or by the command's `requestId`).
+///
+/// Retained commands are refused: a command is an act, and a retained one would be acted on again
+/// by every bridge that subscribes later.
+struct OperatorCommandTopics: Sendable {
+    /// `telemetry-bridge/<client id>/commands/`.
+    let prefix: String
+
+    init(clientID: String) {
+        prefix = "telemetry-bridge/\(clientID)/commands/"
+    }
+
+    var subscription: String { prefix + "+" }
+
+    func isCommand(_ topic: String) -> Bool {
+        topic.hasPrefix(prefix)
+    }
+
+    /// Carries out one command message and returns its response message.
+    func handle(_ message: MQTTMessage, pipeline: IngestPipeline, now: Int64, logger: Logger)
+        -> (topic: String, payload: [UInt8], properties: MQTTPublishProperties)
+    {
+        let name = String(message.topic.dropFirst(prefix.count))
+        let result: Result<LoggedAlertEventSummary, OperatorError>
+        var requestID: String?
+        if message.retain {
+            result = .failure(OperatorError(.invalid, parameter: "retain", "retained commands are not carried out; publish it without the retain flag"))
+        } else {
+            let parsed = OperatorCommand.parse(name: name, payload: message.payload, now: now)
+            requestID = parsed.requestID
+            switch parsed.command {
+            case .success(let command):
+                do {
+                    result = .success(try pipeline.perform(command))
+                } catch {
+                    result = .failure(error)
+                }
+            case .failure(let error):
+                result = .failure(error)
+            }
+        }
+        switch result {
+        case .success(let summary):
+            logger.info("operator command carried out", metadata: ["command": "\(name)", "sequence": "\(summary.sequence)"])
+        case .failure(let error):
+            logger.notice("operator command refused", metadata: ["command": "\(name)", "code": "\(error.code.rawValue)", "error": "\(error)"])
+        }
+        return (message.topic + "/response", OperatorCommand.response(result, requestID: requestID),
+                MQTTPublishProperties(correlationData: message.correlationData, contentType: "application/json"))
+    }
+}

@@ -1,0 +1,22 @@
+import Rules
+import Storage
+
+/// Reading operators' events back from the alert log.
+public enum OperatorLog {
+    /// Every silence the log holds (ended ones too), in creation order: what an engine consults
+    /// for a replay of any range (``Silence`` bounds decide which raises each one marks).
+    public static func silences(in store: TelemetryStore) throws(StorageError) -> Silences {
+        var silences = Silences()
+        for event in try store.operatorEvents() {
+            guard let decoded = try? OperatorEvent(json: event.record.event) else { continue }
+            silences.apply(decoded)
+        }
+        return silences
+    }
+
+    /// The operator event of a stored record (nil for raises and clears, or unreadable JSON).
+    public static func event(_ record: AlertRecord) -> OperatorEvent? {
+        guard !record.type.isEngineEvent else { return nil }
+        return try? OperatorEvent(json: record.event)
+    }
+}
