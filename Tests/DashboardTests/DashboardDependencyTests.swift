@@ -61,7 +61,8 @@ final class DashboardDependencyTests: XCTestCase {
     func testModulesPointOneWayTowardTelemetry() throws {
         let graph = try targetGraph()
         XCTAssertEqual(closure(of: "Telemetry", in: graph), [])
-        XCTAssertEqual(closure(of: "Replay", in: graph), ["Telemetry", "Rules", "Storage"])
+        XCTAssertEqual(closure(of: "Replay", in: graph), ["Telemetry", "Rules", "Storage", "Operations"])
+        XCTAssertEqual(closure(of: "Operations", in: graph), ["Telemetry", "Rules", "Storage"])
         XCTAssertFalse(closure(of: "Storage", in: graph).contains("Rules"))
         XCTAssertTrue(closure(of: "Bridge", in: graph).isSuperset(of: ["Replay", "MQTT", "CMosquitto"]))
     }

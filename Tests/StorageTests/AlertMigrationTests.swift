@@ -27,7 +27,7 @@ final class AlertMigrationTests: StoreTestCase {
         try makeV1Database(path)
         let store = try TelemetryStore(path: path)
         let migrations = try store.pool.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") }
-        XCTAssertEqual(migrations, ["v1-dead-letters", "v1-readings", "v2-alerts", "v3-rollups", "v4-alert-deliveries", "v5-delivery-refusals"])
+        XCTAssertEqual(migrations, ["v1-dead-letters", "v1-readings", "v2-alerts", "v3-rollups", "v4-alert-deliveries", "v5-delivery-refusals", "v6-operator-events"])
         XCTAssertEqual(try store.readings(device: "gh-1", metric: "temperature").map(\.value), [20.5, 21.5])
         XCTAssertEqual(try store.alertCount(), 0)
 
@@ -48,7 +48,7 @@ final class AlertMigrationTests: StoreTestCase {
         let path = directory.path("v1-ro.sqlite")
         try makeV1Database(path)
         XCTAssertThrowsError(try TelemetryStore(path: path, configuration: .init(readOnly: true))) { error in
-            XCTAssertEqual(error as? StorageError, .schemaNotMigrated(path: path, pendingMigrations: ["v2-alerts", "v3-rollups", "v4-alert-deliveries", "v5-delivery-refusals"]))
+            XCTAssertEqual(error as? StorageError, .schemaNotMigrated(path: path, pendingMigrations: ["v2-alerts", "v3-rollups", "v4-alert-deliveries", "v5-delivery-refusals", "v6-operator-events"]))
         }
     }
 }
