@@ -183,6 +183,10 @@ public final class IngestPipeline: Sendable {
     public func reload(_ rules: RuleSet) throws(StorageError) -> RuleReloadSummary {
         try state.withLock { (state: inout State) throws(StorageError) -> RuleReloadSummary in
             var engine = state.engine ?? RuleEngine(rules: .empty(schema: rules.schema))
+            if state.engine == nil, let operatorEvents = try? store.operatorEvents() {
+                engine.silences = Self.silences(from: operatorEvents)
+                state.operatorCursor = operatorEvents.last?.sequence ?? 0
+            }
             let summary = engine.reload(rules)
             state.engine = engine
             if !summary.events.isEmpty {

@@ -109,6 +109,14 @@ struct RawStatement {
         sqlite3_reset(handle)
     }
 
+    /// The first row, decoded, then the statement is reset: a statement left on a row keeps its
+    /// connection's read snapshot open, and later reads on that pooled connection would not see
+    /// newer commits.
+    func firstRow<T>(_ decode: (RawStatement) throws -> T) throws -> T? {
+        defer { sqlite3_reset(handle) }
+        return try step() ? try decode(self) : nil
+    }
+
     @inline(__always)
     func int64(_ column: CInt) -> Int64 {
         sqlite3_column_int64(handle, column)

@@ -150,7 +150,7 @@ extension TelemetryStore {
         try read { db in
             let statement = try RawStatement(db, sql: "SELECT \(Self.alertColumns) FROM alerts WHERE id = ?")
             try statement.bind(1, id)
-            return try statement.step() ? try decodeAlert(statement, from: 0) : nil
+            return try statement.firstRow { try decodeAlert($0, from: 0) }
         }
     }
 

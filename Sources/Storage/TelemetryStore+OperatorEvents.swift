@@ -135,7 +135,7 @@ public struct AlertLogView {
             """)
         try statement.bind(1, alert)
         try statement.bind(2, device)
-        return try statement.step() ? try TelemetryStore.decodeAlert(statement, from: 0, path: path) : nil
+        return try statement.firstRow { try TelemetryStore.decodeAlert($0, from: 0, path: path) }
     }
 
     /// The first acknowledgement of the raise `id`.
@@ -144,14 +144,14 @@ public struct AlertLogView {
             SELECT \(TelemetryStore.alertColumns) FROM alerts WHERE raised_id = ? AND type = 'AlertAcknowledged' ORDER BY rowid LIMIT 1
             """)
         try statement.bind(1, id)
-        return try statement.step() ? try TelemetryStore.decodeAlert(statement, from: 0, path: path) : nil
+        return try statement.firstRow { try TelemetryStore.decodeAlert($0, from: 0, path: path) }
     }
 
     /// The stored event with this id.
     public func event(id: String) throws -> AlertRecord? {
         let statement = try RawStatement(db, sql: "SELECT \(TelemetryStore.alertColumns) FROM alerts WHERE id = ?")
         try statement.bind(1, id)
-        return try statement.step() ? try TelemetryStore.decodeAlert(statement, from: 0, path: path) : nil
+        return try statement.firstRow { try TelemetryStore.decodeAlert($0, from: 0, path: path) }
     }
 
     /// The event that ended the silence `id`, if any.
@@ -160,7 +160,7 @@ public struct AlertLogView {
             SELECT \(TelemetryStore.alertColumns) FROM alerts WHERE raised_id = ? AND type = 'SilenceExpired' LIMIT 1
             """)
         try statement.bind(1, id)
-        return try statement.step() ? try TelemetryStore.decodeAlert(statement, from: 0, path: path) : nil
+        return try statement.firstRow { try TelemetryStore.decodeAlert($0, from: 0, path: path) }
     }
 
     /// The silences whose id starts with `prefix` (an operator may type the first characters).

@@ -140,6 +140,18 @@ final class AlertOperatorTests: XCTestCase {
         XCTAssertEqual(matches.map(\.id), Array(expected.prefix(3)), "newest first, limited")
     }
 
+    func testAReadOfOneEventLeavesNoStaleSnapshotForLaterReads() throws {
+        // A single-row read that left its statement on the row kept the pooled reader's snapshot:
+        // the daemon then missed a silence logged after an acknowledgement's raise was looked up.
+        try store([.raised(raise("r1", at: now - minute))])
+        for round in 0..<5 {
+            XCTAssertNotNil(try store.alertEvent(id: "r1"))
+            let created = try operations.silence(SilenceRequest(matchers: try SilenceMatchers(alert: "Hot", device: nil, where: nil),
+                                                                endsAt: now + minute, by: "ana"), now: now)
+            XCTAssertEqual(try store.operatorEvents().last?.sequence, created.sequence, "round \(round)")
+        }
+    }
+
     func testCommandsAreReadWithErrorsNamingTheField() {
         func refusal(_ name: String, _ json: String) -> OperatorError? {
             if case .failure(let error) = OperatorCommand.parse(name: name, payload: Array(json.utf8), now: now).command { return error }
