@@ -91,7 +91,7 @@ let package = Package(
                                                             .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Storage", "Rules", "Telemetry", "TestSupport", crypto]),
         .testTarget(name: "OperationsTests", dependencies: ["Operations", "Replay", "Storage", "Rules", "Telemetry", "TestSupport"]),
-        .testTarget(name: "ReplayTests", dependencies: ["Replay", "Rules", "Storage", "Telemetry", "TestSupport"]),
+        .testTarget(name: "ReplayTests", dependencies: ["Replay", "Operations", "Rules", "Storage", "Telemetry", "TestSupport"]),
         .testTarget(name: "BridgeTests", dependencies: ["Bridge", "Replay", "Delivery", "Storage", "Telemetry", "MQTT", "Rules", "TestSupport", grdb, metrics, prometheus]),
     ],
     swiftLanguageModes: [.v6]

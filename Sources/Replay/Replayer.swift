@@ -1,3 +1,4 @@
+import Operations
 import Rules
 import Storage
 import Telemetry
@@ -62,7 +63,15 @@ public struct Replayer: Sendable {
         let start = scope.from.map { $0 - lookback }
         let restored = try firingBefore(scope.from)
         let generator = ReplayIDGenerator(seed: seed)
-        let templates = ruleSets.map { RuleEngine(rules: $0, idGenerator: generator) }
+        // The log's silences mark replayed raises as they marked live ones (each is in force only
+        // from its creation, so a replay marks nothing the live bridge did not).
+        let silences: Silences
+        do { silences = try OperatorLog.silences(in: store) } catch { throw ReplayError.storage(error) }
+        let templates = ruleSets.map { rules in
+            var engine = RuleEngine(rules: rules, idGenerator: generator)
+            engine.silences = silences
+            return engine
+        }
 
         var lanes: [ReplayLane] = []
         var current: Device?

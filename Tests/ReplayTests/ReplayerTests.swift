@@ -1,3 +1,4 @@
+import Operations
 @testable import Replay
 import Rules
 import Storage
@@ -43,6 +44,25 @@ final class ReplayerTests: XCTestCase {
         XCTAssertEqual(summary(events), ["AlertRaised Quiet q-01 +360s", "AlertCleared Quiet q-01 +1200s",
                                          "AlertRaised Quiet q-02 +300s"])
         XCTAssertEqual(events.first?.value, 300, "the value of silent() is the seconds of silence")
+    }
+
+    func testTheLogsSilencesMarkReplayedRaisesAsLive() throws {
+        // A silence on q-* created at +330s, ended at +1000s: q-01's raise at +360s is marked (and its
+        // clear), q-02's raise at +300s came before it was created and is not.
+        let operations = AlertOperator(store: fixture.store)
+        let created = try operations.silence(SilenceRequest(matchers: try SilenceMatchers(alert: nil, device: "q-*", where: nil),
+                                                            startsAt: base, endsAt: base + 3_600_000, by: "ana"), now: base + 330_000)
+        _ = try operations.unsilence(UnsilenceRequest(id: created.record.id, by: "ana"), now: base + 1_000_000)
+        let events = try Replayer(store: fixture.store, scope: ReplayScope(devices: ["q-*"])).events(fixture.ruleSet())
+        XCTAssertEqual(events.map { "\(summary([$0])[0]) \(Self.silence(of: $0) == created.record.id ? "silenced" : "-")" },
+                       ["AlertRaised Quiet q-01 +360s silenced", "AlertCleared Quiet q-01 +1200s silenced", "AlertRaised Quiet q-02 +300s -"])
+    }
+
+    private static func silence(of event: AlertEvent) -> String? {
+        switch event {
+        case .raised(let raised): raised.silenced
+        case .cleared(let cleared): cleared.silenced
+        }
     }
 
     func testTheSameHistoryReplaysToTheSameEventsAndIds() throws {

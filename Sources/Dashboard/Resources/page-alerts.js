@@ -128,6 +128,8 @@ export function alertsPage() {
     },
     async refresh() { await renderAll(mainElement); },
     onAlert(event) {
+      // Operators' events (acknowledgements, silences) share the stream; this table lists raises and clears.
+      if (event.type !== 'AlertRaised' && event.type !== 'AlertCleared') return;
       if (!tbody || !matches(event)) return;
       if (event.type === 'AlertRaised') seenRaised.set(event.id, event);
       const empty = tbody.querySelector('tr.empty');
