@@ -62,15 +62,8 @@ final class AlertDeliveryIntegrationTests: XCTestCase {
         return subscription
     }
 
-    /// The retained messages under `alerts/active/#` now, read deterministically: `--retained-only`
-    /// makes mosquitto_sub exit at the first live message, which we publish after it subscribed.
     private func retainedActiveAlerts() throws -> [String] {
-        let reader = try MosquittoSubscription(broker.clientOptions(), topics: ["alerts/active/#"],
-                                               extraArguments: ["--retained-only"])
-        subscriptions.append(reader)
-        try MosquittoClients.publish(broker.clientOptions(), topic: "alerts/active/~marker", payload: .text("end"), qos: 1)
-        _ = try reader.child.waitUntilExit(timeout: .seconds(10))
-        return reader.lines.filter { !$0.hasPrefix("alerts/active/~marker") }
+        try broker.retainedMessages(under: "alerts/active")
     }
 
     private func publishTemperature(_ value: Double, device: String = "gh-01") throws {

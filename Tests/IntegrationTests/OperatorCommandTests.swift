@@ -59,11 +59,7 @@ final class OperatorCommandTests: XCTestCase {
     }
 
     private func retainedActive() throws -> [String] {
-        let reader = try MosquittoSubscription(broker.clientOptions(), topics: ["alerts/active/#"], extraArguments: ["--retained-only"])
-        subscriptions.append(reader)
-        try MosquittoClients.publish(broker.clientOptions(), topic: "alerts/active/~marker", payload: .text("end"), qos: 1)
-        _ = try reader.child.waitUntilExit(timeout: .seconds(10))
-        return reader.lines.filter { !$0.hasPrefix("alerts/active/~marker") }
+        try broker.retainedMessages(under: "alerts/active")
     }
 
     func testAcknowledgeAndSilenceRoundTripsThroughTheCommandTopics() throws {
