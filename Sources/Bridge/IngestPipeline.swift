@@ -84,7 +84,7 @@ public final class IngestPipeline: Sendable {
         var initial = State(engine: rules)
         operations = AlertOperator(store: store)
         let operatorEvents = try store.operatorEvents()
-        initial.engine?.silences = Self.silences(from: operatorEvents)
+        initial.engine?.silences = OperatorLog.silences(from: operatorEvents)
         initial.operatorCursor = operatorEvents.last?.sequence ?? 0
         if limits.tracksDevices {
             let since = limits.deviceStateRetention.map { clock() &- $0 } ?? .min
@@ -184,7 +184,7 @@ public final class IngestPipeline: Sendable {
         try state.withLock { (state: inout State) throws(StorageError) -> RuleReloadSummary in
             var engine = state.engine ?? RuleEngine(rules: .empty(schema: rules.schema))
             if state.engine == nil, let operatorEvents = try? store.operatorEvents() {
-                engine.silences = Self.silences(from: operatorEvents)
+                engine.silences = OperatorLog.silences(from: operatorEvents)
                 state.operatorCursor = operatorEvents.last?.sequence ?? 0
             }
             let summary = engine.reload(rules)
@@ -231,14 +231,6 @@ public final class IngestPipeline: Sendable {
         }
         state.operatorCursor = last.sequence
         commitObserver?(CommittedBatch(alerts: events.map(\.record), alertSequences: events.map(\.sequence)))
-    }
-
-    private static func silences(from events: [LoggedAlertEvent]) -> Silences {
-        var silences = Silences()
-        for event in events {
-            if let decoded = OperatorLog.event(event.record) { silences.apply(decoded) }
-        }
-        return silences
     }
 
     /// Releases what is held for devices silent for ``IngestLimits/deviceStateRetention`` before

@@ -6,10 +6,14 @@ public enum OperatorLog {
     /// Every silence the log holds (ended ones too), in creation order: what an engine consults
     /// for a replay of any range (``Silence`` bounds decide which raises each one marks).
     public static func silences(in store: TelemetryStore) throws(StorageError) -> Silences {
+        silences(from: try store.operatorEvents())
+    }
+
+    /// The silences of these logged events (others are skipped), applied in order.
+    public static func silences(from events: [LoggedAlertEvent]) -> Silences {
         var silences = Silences()
-        for event in try store.operatorEvents() {
-            guard let decoded = try? OperatorEvent(json: event.record.event) else { continue }
-            silences.apply(decoded)
+        for event in events {
+            if let decoded = self.event(event.record) { silences.apply(decoded) }
         }
         return silences
     }
