@@ -15,7 +15,7 @@ struct OperatorOptions: ParsableArguments {
         if let by { return by }
         let environment = ProcessInfo.processInfo.environment
         guard let user = environment["USER"] ?? environment["LOGNAME"], !user.isEmpty else {
-            throw CommandFailure.exit("--by: say who you are (no $USER to default to)", code: 64)
+            throw CommandFailure.exit("--by: say who you are (no $USER to default to)", code: 2)
         }
         return user
     }
@@ -24,6 +24,6 @@ struct OperatorOptions: ParsableArguments {
 extension OperatorError {
     /// Exits with the refusal on standard error: code 1 (the log is unchanged).
     var exit: ExitCode {
-        CommandFailure.exit((parameter.map { "\($0): " } ?? "") + message, code: code == .invalid ? 64 : 1)
+        CommandFailure.exit((parameter.map { "\($0): " } ?? "") + message, code: code == .invalid ? 2 : 1)
     }
 }
