@@ -250,8 +250,17 @@ public final class BridgeDaemon: Sendable {
         do {
             try client.connect(subscriptions: subscriptions, connectionObserver: { mqttSink.connectionChanged(connected: $0) }) {
                 [weak client] batch in
-                // Commands are carried out before the batch is acknowledged, like readings.
-                for message in batch.messages where commands.isCommand(message.topic) {
+                // One pass: commands are carried out (before the batch is acknowledged, like
+                // readings), everything else is ingested.
+                var messages: [InboundMessage] = []
+                messages.reserveCapacity(batch.messages.count)
+                for message in batch.messages {
+                    guard commands.isCommand(message.topic) else {
+                        messages.append(InboundMessage(
+                            topic: message.topic, payload: message.payload, receivedAt: message.receivedAt,
+                            trace: MessageTrace(traceparent: message.userProperty("traceparent"), correlationData: message.correlationData)))
+                        continue
+                    }
                     let response = commands.handle(message, pipeline: pipeline, now: WallClock.milliseconds(), logger: logger)
                     do {
                         _ = try client?.publishWithoutWaiting(topic: response.topic, payload: response.payload, qos: 1,
@@ -259,10 +268,6 @@ public final class BridgeDaemon: Sendable {
                     } catch {
                         logger.warning("cannot publish a command's response", metadata: ["topic": "\(response.topic)", "error": "\(error)"])
                     }
-                }
-                let messages = batch.messages.filter { !commands.isCommand($0.topic) }.map {
-                    InboundMessage(topic: $0.topic, payload: $0.payload, receivedAt: $0.receivedAt,
-                                   trace: MessageTrace(traceparent: $0.userProperty("traceparent"), correlationData: $0.correlationData))
                 }
                 guard !messages.isEmpty else { return }
                 do {

@@ -29,8 +29,11 @@ public final class IngestPipeline: Sendable {
         var inactiveAtStart: Set<String> = []
         /// Whether the device limit was hit (it is logged once).
         var deviceLimitReported = false
-        /// The last operator event (acknowledgement, silence) of the log taken into account.
+        /// The last operator event (acknowledgement, silence) of the log taken into account, and
+        /// the silences of the log up to it: what every engine the pipeline runs (after a reload or
+        /// a rebuild too) consults.
         var operatorCursor: Int64 = 0
+        var silences = Silences()
     }
 
     /// How often the daemon calls ``releaseSilentDevices(now:)``.
@@ -84,7 +87,8 @@ public final class IngestPipeline: Sendable {
         var initial = State(engine: rules)
         operations = AlertOperator(store: store)
         let operatorEvents = try store.operatorEvents()
-        initial.engine?.silences = OperatorLog.silences(from: operatorEvents)
+        initial.silences = OperatorLog.silences(from: operatorEvents)
+        initial.engine?.silences = initial.silences
         initial.operatorCursor = operatorEvents.last?.sequence ?? 0
         if limits.tracksDevices {
             let since = limits.deviceStateRetention.map { clock() &- $0 } ?? .min
@@ -183,10 +187,7 @@ public final class IngestPipeline: Sendable {
     public func reload(_ rules: RuleSet) throws(StorageError) -> RuleReloadSummary {
         try state.withLock { (state: inout State) throws(StorageError) -> RuleReloadSummary in
             var engine = state.engine ?? RuleEngine(rules: .empty(schema: rules.schema))
-            if state.engine == nil, let operatorEvents = try? store.operatorEvents() {
-                engine.silences = OperatorLog.silences(from: operatorEvents)
-                state.operatorCursor = operatorEvents.last?.sequence ?? 0
-            }
+            engine.silences = state.silences
             let summary = engine.reload(rules)
             state.engine = engine
             if !summary.events.isEmpty {
@@ -202,11 +203,11 @@ public final class IngestPipeline: Sendable {
     /// account before any later reading is evaluated: a raise after a silence's response is marked
     /// by it. Runs under the pipeline's lock, so the log's check and the engine's state agree
     /// (what the engine has raised is committed).
-    public func perform(_ command: OperatorCommand) throws(OperatorError) -> LoggedAlertEventSummary {
-        try state.withLock { (state: inout State) throws(OperatorError) -> LoggedAlertEventSummary in
-            let summary = try command.perform(with: operations, now: clock())
+    public func perform(_ command: OperatorCommand) throws(OperatorError) -> LoggedAlertEvent {
+        try state.withLock { (state: inout State) throws(OperatorError) -> LoggedAlertEvent in
+            let event = try command.perform(with: operations, now: clock())
             followOperatorLog(&state)
-            return summary
+            return event
         }
     }
 
@@ -227,8 +228,9 @@ public final class IngestPipeline: Sendable {
         }
         guard let last = events.last else { return }
         for event in events {
-            if let decoded = OperatorLog.event(event.record) { state.engine?.silences.apply(decoded) }
+            if let decoded = OperatorLog.event(event.record) { state.silences.apply(decoded) }
         }
+        state.engine?.silences = state.silences
         state.operatorCursor = last.sequence
         commitObserver?(CommittedBatch(alerts: events.map(\.record), alertSequences: events.map(\.sequence)))
     }
@@ -313,7 +315,7 @@ public final class IngestPipeline: Sendable {
             return outcome
         } catch {
             counters.lastCommitFailed.store(true, ordering: .relaxed)
-            if let rules = state.engine?.rules, let silences = state.engine?.silences {
+            if let rules = state.engine?.rules {
                 do {
                     state.engine = try AlertWarmUp.engine(rules: rules, store: store).0
                 } catch let rebuildError {
@@ -321,7 +323,7 @@ public final class IngestPipeline: Sendable {
                                  metadata: ["error": "\(rebuildError)"])
                     state.engine = RuleEngine(rules: rules)
                 }
-                state.engine?.silences = silences
+                state.engine?.silences = state.silences
             }
             throw error
         }

@@ -50,7 +50,7 @@ public final class AlertmanagerSink: AlertSink {
             throw DeliveryFailure("cannot read the firing alerts: \(error)")
         }
         for chunk in stride(from: 0, to: firing.count, by: 500) {
-            let alerts = firing[chunk..<min(chunk + 500, firing.count)].compactMap { try? alert(for: $0.record, now: now) ?? nil }
+            let alerts = firing[chunk..<min(chunk + 500, firing.count)].compactMap { try? alert(for: $0.record, now: now) }
             guard !alerts.isEmpty else { continue }
             let response = try poster.post(target.alertsEndpoint, body: Self.array(alerts), headers: [])
             guard response.verdict == .confirmed else {
@@ -134,6 +134,7 @@ public final class AlertmanagerSink: AlertSink {
     /// One alert of the API's `postableAlerts`, as JSON; nil for what Alertmanager is not told:
     /// operators' events, and raises (with their clears) marked by a silence.
     func alert(for record: AlertRecord, now: Int64) throws(BuildFailure) -> String? {
+        guard !record.isSilenced else { return nil }
         let raise: AlertRaised
         let endsAt: Int64
         switch record.type {
@@ -156,7 +157,6 @@ public final class AlertmanagerSink: AlertSink {
             raise = try Self.raised(stored.event, id: raisedID)
             endsAt = max(record.at, raise.at)
         }
-        guard raise.silenced == nil else { return nil }
         var labels: [String: String] = [:]
         for (name, value) in raise.labels { labels[Self.labelName(name)] = value }
         labels["alertname"] = raise.alert

@@ -46,7 +46,7 @@ public final class AlertOperator: Sendable {
             guard let latest else { throw try Self.unknown(alert: request.alert, device: request.device, in: log) }
             guard latest.type == .raised else {
                 throw OperatorError(.notFiring, parameter: "alert",
-                                    "alert '\(request.alert)' of device '\(request.device)' is not firing: it cleared at \(ISO8601Timestamp.string(latest.at, fraction: .whenNonZero))")
+                                    "alert '\(request.alert)' of device '\(request.device)' is not firing: it cleared at \(Self.time(latest.at))")
             }
             let previous: AlertRecord?
             do {
@@ -56,7 +56,7 @@ public final class AlertOperator: Sendable {
             }
             if let previous, case .acknowledged(let ack)? = try? OperatorEvent(json: previous.event) {
                 throw OperatorError(.alreadyAcknowledged, parameter: "alert",
-                                    "alert '\(request.alert)' of device '\(request.device)' was already acknowledged by \(ack.by) at \(ISO8601Timestamp.string(ack.at, fraction: .whenNonZero))")
+                                    "alert '\(request.alert)' of device '\(request.device)' was already acknowledged by \(ack.by) at \(Self.time(ack.at))")
             }
             let event = OperatorEvent.acknowledged(AlertAcknowledged(
                 id: id, raisedId: latest.id, alert: request.alert, device: request.device, by: request.by,

@@ -95,17 +95,17 @@ public enum OperatorCommand: Sendable, Hashable {
     }
 
     /// Carries it out.
-    public func perform(with operations: AlertOperator, now: Int64) throws(OperatorError) -> LoggedAlertEventSummary {
+    public func perform(with operations: AlertOperator, now: Int64) throws(OperatorError) -> LoggedAlertEvent {
         switch self {
-        case .acknowledge(let request): LoggedAlertEventSummary(try operations.acknowledge(request, now: now))
-        case .silence(let request): LoggedAlertEventSummary(try operations.silence(request, now: now))
-        case .unsilence(let request): LoggedAlertEventSummary(try operations.unsilence(request, now: now))
+        case .acknowledge(let request): try operations.acknowledge(request, now: now)
+        case .silence(let request): try operations.silence(request, now: now)
+        case .unsilence(let request): try operations.unsilence(request, now: now)
         }
     }
 
     /// The response to a command: `{"ok":true,"requestId"?,"event":{...}}` or
     /// `{"ok":false,"requestId"?,"error":{"code","parameter"?,"message"}}`.
-    public static func response(_ result: Result<LoggedAlertEventSummary, OperatorError>, requestID: String?) -> [UInt8] {
+    public static func response(_ result: Result<LoggedAlertEvent, OperatorError>, requestID: String?) -> [UInt8] {
         var bytes = Array("{\"ok\":".utf8)
         switch result {
         case .success: bytes += Array("true".utf8)
@@ -116,8 +116,8 @@ public enum OperatorCommand: Sendable, Hashable {
             JSONWriter.appendString(requestID, to: &bytes)
         }
         switch result {
-        case .success(let summary):
-            bytes += Array(",\"event\":".utf8) + Array(summary.json.utf8)
+        case .success(let event):
+            bytes += Array(",\"event\":".utf8) + Array(event.record.event.utf8)
         case .failure(let error):
             bytes += Array(",\"error\":{\"code\":".utf8)
             JSONWriter.appendString(error.code.rawValue, to: &bytes)
@@ -169,17 +169,5 @@ public enum OperatorCommand: Sendable, Hashable {
             case .failure(let failure): throw OperatorError(.invalid, parameter: key, "'\(text)': \(failure)")
             }
         }
-    }
-}
-
-/// A logged operator event, as a command's response shows it.
-public struct LoggedAlertEventSummary: Sendable, Hashable {
-    public var sequence: Int64
-    /// The event's JSON as stored.
-    public var json: String
-
-    public init(_ event: LoggedAlertEvent) {
-        sequence = event.sequence
-        json = event.record.event
     }
 }

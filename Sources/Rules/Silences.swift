@@ -34,9 +34,4 @@ public struct Silences: Sendable, Hashable {
     public func silence(id: String) -> Silence? {
         all.first { $0.id == id }
     }
-
-    /// Drops silences over before `time` (a long-running bridge need not hold them); the log keeps them.
-    public mutating func forget(endedBefore time: Int64) {
-        all.removeAll { $0.inForceUntil < time }
-    }
 }

@@ -10,11 +10,6 @@ public struct AlertRecord: Sendable, Hashable {
         case silenceCreated = "SilenceCreated"
         case silenceExpired = "SilenceExpired"
 
-        /// Raises and clears: what the rules engine wrote (replay compares these).
-        public static let engine: Set<Kind> = [.raised, .cleared]
-        /// What operators wrote.
-        public static let operatorEvents: Set<Kind> = [.acknowledged, .silenceCreated, .silenceExpired]
-
         public var isEngineEvent: Bool { self == .raised || self == .cleared }
     }
 

@@ -1,6 +1,7 @@
 import Logging
 import MQTT
 import Operations
+import Storage
 
 /// Operators' commands over MQTT: `telemetry-bridge/<client id>/commands/<name>` (`ack`,
 /// `silence`, `unsilence`; JSON as ``OperatorCommand`` reads it), each answered on the same topic
@@ -28,7 +29,7 @@ struct OperatorCommandTopics: Sendable {
         -> (topic: String, payload: [UInt8], properties: MQTTPublishProperties)
     {
         let name = String(message.topic.dropFirst(prefix.count))
-        let result: Result<LoggedAlertEventSummary, OperatorError>
+        let result: Result<LoggedAlertEvent, OperatorError>
         var requestID: String?
         if message.retain {
             result = .failure(OperatorError(.invalid, parameter: "retain", "retained commands are not carried out; publish it without the retain flag"))
@@ -47,8 +48,8 @@ struct OperatorCommandTopics: Sendable {
             }
         }
         switch result {
-        case .success(let summary):
-            logger.info("operator command carried out", metadata: ["command": "\(name)", "sequence": "\(summary.sequence)"])
+        case .success(let event):
+            logger.info("operator command carried out", metadata: ["command": "\(name)", "sequence": "\(event.sequence)"])
         case .failure(let error):
             logger.notice("operator command refused", metadata: ["command": "\(name)", "code": "\(error.code.rawValue)", "error": "\(error)"])
         }
