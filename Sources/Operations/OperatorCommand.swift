@@ -31,7 +31,7 @@ public enum OperatorCommand: Sendable, Hashable {
         }
         let object: [String: Any]
         do {
-            guard let parsed = try JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any] else {
+            guard let parsed = try JSONSerialization.jsonObject(with: Data(payload), options: .fragmentsAllowed) as? [String: Any] else {
                 return (.failure(OperatorError(.invalid, "the command must be a JSON object")), nil)
             }
             object = parsed
@@ -39,6 +39,9 @@ public enum OperatorCommand: Sendable, Hashable {
             return (.failure(OperatorError(.invalid, "the command is not valid JSON")), nil)
         }
         let requestID = object["requestId"] as? String
+        if let value = object["requestId"], requestID == nil, !(value is NSNull) {
+            return (.failure(OperatorError(.invalid, parameter: "requestId", "must be a string")), nil)
+        }
         do throws(OperatorError) {
             return (.success(try parse(name: name, object: object, now: now)), requestID)
         } catch {

@@ -81,6 +81,34 @@ final class AlertmanagerSinkTests: XCTestCase {
         _ = raised
     }
 
+    func testSilencedAlertsAndOperatorsEventsAreNotSentNorResent() throws {
+        let fixture = try DeliveryFixture()
+        try fixture.operatorEvent(silence: "s1", at: 500)
+        let muted = try fixture.raise(device: "muted", at: 1000, silenced: "s1")
+        try fixture.operatorEvent(acknowledging: muted, at: 1500)
+        let loud = try fixture.raise(device: "loud", at: 2000)
+        let receiver = try HTTPReceiver()
+        let poster = HTTPPoster(timeout: 2000)
+        defer { poster.shutdown() }
+        let sink = AlertmanagerSink(target: AlertmanagerTarget(url: try XCTUnwrap(URL(string: receiver.url))), poster: poster,
+                                    store: fixture.store, externalURL: nil, resendInterval: 1000, clock: { 3000 })
+        let outcome = sink.deliver(try fixture.store.alertEvents(after: 0, limit: 10))
+        XCTAssertEqual(outcome.confirmedThrough, 4)
+        XCTAssertEqual(outcome.refusals, [])
+        XCTAssertEqual(receiver.requests.count, 1)
+        XCTAssertTrue(receiver.requests[0].text.contains("\"device\":\"loud\""), receiver.requests[0].text)
+        XCTAssertFalse(receiver.requests[0].text.contains("muted"), receiver.requests[0].text)
+        let cleared = try fixture.clear(muted, at: 2500)
+        XCTAssertEqual(sink.deliver([LoggedAlertEvent(sequence: 5, record: cleared)]).confirmedThrough, 5)
+        XCTAssertEqual(receiver.requests.count, 1, "the clear of a silenced raise is not sent either")
+        try fixture.raise(device: "muted", at: 2600, silenced: "s1")
+        try sink.prepare(cursor: 6, now: 10_000)
+        XCTAssertEqual(receiver.requests.count, 2)
+        XCTAssertTrue(receiver.requests[1].text.contains("\"device\":\"loud\""))
+        XCTAssertFalse(receiver.requests[1].text.contains("muted"), "a silenced firing alert is not re-sent: \(receiver.requests[1].text)")
+        _ = loud
+    }
+
     func testFiringAlertsAreResentAndLabelNamesAreMadeValid() throws {
         XCTAssertEqual(AlertmanagerSink.labelName("floor-level"), "floor_level")
         XCTAssertEqual(AlertmanagerSink.labelName("2nd"), "_2nd")

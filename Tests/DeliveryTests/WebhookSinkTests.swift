@@ -72,6 +72,25 @@ final class WebhookSinkTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(delivery.status.failures, 3, "500, no answer, down")
     }
 
+    func testSilencedRaisesTheirClearsAndSilencesAreNotSentAcknowledgementsAre() throws {
+        let fixture = try DeliveryFixture()
+        try fixture.operatorEvent(silence: "s1", at: 500)
+        let muted = try fixture.raise(device: "muted", at: 1000, silenced: "s1")
+        let acknowledgement = try fixture.operatorEvent(acknowledging: muted, at: 1500)
+        try fixture.clear(muted, at: 2000)
+        let loud = try fixture.raise(device: "loud", at: 3000)
+        let receiver = try HTTPReceiver()
+        let poster = HTTPPoster(timeout: 2000)
+        defer { poster.shutdown() }
+        let target = WebhookTarget(url: try XCTUnwrap(URL(string: receiver.url)), name: "hook")
+        let delivery = dispatcher(WebhookSink(target: target, poster: poster, clock: { 77 }), store: fixture.store)
+        try delivery.start()
+        defer { delivery.stop() }
+        XCTAssertTrue(waitUntil(timeout: .seconds(10)) { (try? fixture.store.deliveryCursor(sink: "hook")) == 5 })
+        delivery.stop()
+        XCTAssertEqual(receiver.requests.map(\.text), [acknowledgement.event, loud.event])
+    }
+
     func testA400IsRecordedAsTheSinksDeadLetterAndDeliveryContinues() throws {
         let fixture = try DeliveryFixture()
         let refused = try fixture.raise(device: "bad", at: 1000)

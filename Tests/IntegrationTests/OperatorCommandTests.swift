@@ -49,7 +49,12 @@ final class OperatorCommandTests: XCTestCase {
     /// Sends a command (MQTT 5, correlation data `correlation`) and returns its response's payload.
     private func command(_ name: String, _ json: String, correlation: String,
                          responses: MosquittoSubscription, count: Int) throws -> String {
-        try MosquittoClients.publish(broker.clientOptions(), topic: "\(commands)/\(name)", payload: .text(json), qos: 1,
+        try command(name, bytes: Array(json.utf8), correlation: correlation, responses: responses, count: count)
+    }
+
+    private func command(_ name: String, bytes: [UInt8], correlation: String,
+                         responses: MosquittoSubscription, count: Int) throws -> String {
+        try MosquittoClients.publish(broker.clientOptions(), topic: "\(commands)/\(name)", payload: .bytes(bytes), qos: 1,
                                      extraArguments: ["-V", "5", "-D", "publish", "correlation-data", correlation])
         let lines = try responses.waitForLines(count: count, timeout: .seconds(20))
         let line = try XCTUnwrap(lines.last)
@@ -82,11 +87,18 @@ final class OperatorCommandTests: XCTestCase {
         XCTAssertTrue(response.hasPrefix(#"{"ok":false,"error":{"code":"invalid","parameter":"endsAt","message":"ends at 2030-01-01T00:00:00Z, not after"#), response)
         response = try command("unsilence", #"{"id":"0000000000","by":"ana"}"#, correlation: "c4", responses: responses, count: 4)
         XCTAssertTrue(response.contains(#""code":"unknown_silence","parameter":"id""#), response)
+        // Hostile bytes: invalid UTF-8, a megabyte, an unknown command name.
+        response = try command("ack", bytes: [0x7B, 0xFF, 0xFE, 0x7D], correlation: "h1", responses: responses, count: 5)
+        XCTAssertEqual(response, #"{"ok":false,"error":{"code":"invalid","message":"the command is not valid JSON"}}"#)
+        response = try command("silence", bytes: Array(repeating: 0x20, count: 1 << 20), correlation: "h2", responses: responses, count: 6)
+        XCTAssertEqual(response, #"{"ok":false,"error":{"code":"invalid","message":"command larger than 65536 bytes"}}"#)
+        response = try command("snooze", "{}", correlation: "h3", responses: responses, count: 7)
+        XCTAssertTrue(response.contains(#""parameter":"command""#), response)
         XCTAssertEqual(try logSize(), 1)
 
         // Acknowledge: stored, answered with the event, the retained copy says so; again: refused.
         response = try command("ack", #"{"alert":"HotNow","device":"gh-01","by":"ana","comment":"on my way"}"#, correlation: "c5",
-                               responses: responses, count: 5)
+                               responses: responses, count: 8)
         XCTAssertTrue(response.hasPrefix(#"{"ok":true,"event":{"type":"AlertAcknowledged","schema":1,"id":""#), response)
         let acknowledgements = try store.operatorEvents()
         XCTAssertEqual(acknowledgements.map(\.record.type), [.acknowledged])
@@ -96,12 +108,12 @@ final class OperatorCommandTests: XCTestCase {
         let active = try XCTUnwrap(retainedActive().first)
         XCTAssertTrue(active.hasPrefix("alerts/active/HotNow/gh-01 {\"type\":\"AlertRaised\""), active)
         XCTAssertTrue(active.contains(#""by":"ana","comment":"on my way""#), active)
-        response = try command("ack", #"{"alert":"HotNow","device":"gh-01","by":"bo"}"#, correlation: "c6", responses: responses, count: 6)
+        response = try command("ack", #"{"alert":"HotNow","device":"gh-01","by":"bo"}"#, correlation: "c6", responses: responses, count: 9)
         XCTAssertTrue(response.contains(#""code":"already_acknowledged""#), response)
 
         // A silence marks the raises after it, which are still stored and published.
         response = try command("silence", #"{"device":"gh-02","duration":"1h","by":"ana","comment":"repair"}"#, correlation: "c7",
-                               responses: responses, count: 7)
+                               responses: responses, count: 10)
         XCTAssertTrue(response.hasPrefix(#"{"ok":true,"event":{"type":"SilenceCreated""#), response)
         let silence = try XCTUnwrap(store.operatorEvents().last?.record)
         XCTAssertEqual(silence.type, .silenceCreated)

@@ -86,6 +86,31 @@ final class AlertOperatorTests: XCTestCase {
         }
     }
 
+    func testNamesCommentsAndIdsBeyondTheirBoundsAreRefused() throws {
+        try store([.raised(raise("r1", at: now - minute))])
+        let refused: [(request: AcknowledgeRequest, parameter: String, reason: String)] = [
+            (AcknowledgeRequest(alert: "Hot", device: "gh-01", by: "ana\u{7}"), "by", "contains a control character"),
+            (AcknowledgeRequest(alert: "Hot", device: "gh-01", by: String(repeating: "n", count: AlertOperator.maximumNameLength + 1)),
+             "by", "longer than 128 characters"),
+            (AcknowledgeRequest(alert: "Hot", device: "gh-01", by: "ana", comment: String(repeating: "c", count: AlertOperator.maximumCommentLength + 1)),
+             "comment", "longer than 2048 characters"),
+            (AcknowledgeRequest(alert: String(repeating: "A", count: 1025), device: "gh-01", by: "ana"), "alert", "longer than 1024 bytes"),
+            (AcknowledgeRequest(alert: "Hot", device: "", by: "ana"), "device", "missing"),
+        ]
+        for (request, parameter, reason) in refused {
+            try assertRefused(.invalid, parameter: parameter, containing: reason) { () throws(OperatorError) in
+                try operations.acknowledge(request, now: now)
+            }
+        }
+        try assertRefused(.invalid, parameter: "id", containing: "longer than 1024 bytes") { () throws(OperatorError) in
+            try operations.unsilence(UnsilenceRequest(id: String(repeating: "0", count: 2000), by: "ana"), now: now)
+        }
+        let accepted = try operations.acknowledge(AcknowledgeRequest(
+            alert: "Hot", device: "gh-01", by: String(repeating: "n", count: AlertOperator.maximumNameLength),
+            comment: String(repeating: "é", count: AlertOperator.maximumCommentLength)), now: now)
+        XCTAssertEqual(accepted.record.type, .acknowledged, "at the bounds: accepted")
+    }
+
     func testASilenceMustEndAfterItStartsAndInTheFuture() throws {
         let matchers = try SilenceMatchers(alert: "Hot", device: nil, where: nil)
         try assertRefused(.invalid, parameter: "endsAt", containing: "not after it starts") {
