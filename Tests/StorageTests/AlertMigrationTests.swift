@@ -6,12 +6,8 @@ import XCTest
 
 /// A database written by a binary that only knew the v1 migrations.
 final class AlertMigrationTests: StoreTestCase {
-    private func makeV1Database(_ path: String) throws {
-        var configuration = Configuration()
-        configuration.journalMode = .wal
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        try StoreSchema.migrator.migrate(queue, upTo: "v1-dead-letters")
-        try queue.write { db in
+    private func makeV1Database(_ name: String) throws -> String {
+        try databaseMigrated(upTo: "v1-dead-letters", name: name) { db in
             try db.execute(sql: """
                 INSERT INTO devices(id, type, labels, first_seen, last_seen) VALUES ('gh-1', 'climate', '{"site":"north"}', 1, 2);
                 INSERT INTO series(id, device, metric, unit) VALUES (1, 'gh-1', 'temperature', '°C');
@@ -19,12 +15,10 @@ final class AlertMigrationTests: StoreTestCase {
                 INSERT INTO recent_readings(ts, series_id, value) VALUES (2000, 1, 21.5);
                 """)
         }
-        try queue.close()
     }
 
     func testV1DatabaseIsMigratedKeepingItsReadingsAndTakesAlerts() throws {
-        let path = directory.path("v1.sqlite")
-        try makeV1Database(path)
+        let path = try makeV1Database("v1.sqlite")
         let store = try TelemetryStore(path: path)
         let migrations = try store.pool.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") }
         XCTAssertEqual(migrations, ["v1-dead-letters", "v1-readings", "v2-alerts", "v3-rollups", "v4-alert-deliveries", "v5-delivery-refusals", "v6-operator-events"])
@@ -45,8 +39,7 @@ final class AlertMigrationTests: StoreTestCase {
     }
 
     func testReadOnlyOpenOfV1DatabaseNamesTheMissingMigration() throws {
-        let path = directory.path("v1-ro.sqlite")
-        try makeV1Database(path)
+        let path = try makeV1Database("v1-ro.sqlite")
         XCTAssertThrowsError(try TelemetryStore(path: path, configuration: .init(readOnly: true))) { error in
             XCTAssertEqual(error as? StorageError, .schemaNotMigrated(path: path, pendingMigrations: ["v2-alerts", "v3-rollups", "v4-alert-deliveries", "v5-delivery-refusals", "v6-operator-events"]))
         }

@@ -8,12 +8,7 @@ import XCTest
 /// cursors point into them), columns and the immutability trigger survive.
 final class OperatorEventMigrationTests: StoreTestCase {
     func testTheV5AlertLogKeepsItsRowidsCursorsAndImmutability() throws {
-        let path = directory.path("v5.sqlite")
-        var configuration = Configuration()
-        configuration.journalMode = .wal
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        try StoreSchema.migrator.migrate(queue, upTo: "v5-delivery-refusals")
-        try queue.write { db in
+        let path = try databaseMigrated(upTo: "v5-delivery-refusals", name: "v5.sqlite") { db in
             try db.execute(sql: """
                 INSERT INTO alerts(rowid, id, type, alert, device, severity, at, raised_id, value, event, logged_at)
                 VALUES (7, 'r1', 'AlertRaised', 'Hot', 'gh-1', 'critical', 1000, NULL, 31.5, '{"type":"AlertRaised"}', 1001),
@@ -21,7 +16,6 @@ final class OperatorEventMigrationTests: StoreTestCase {
                 INSERT INTO alert_deliveries(sink, delivered, updated_at) VALUES ('mqtt', 7, 5);
                 """)
         }
-        try queue.close()
 
         let store = try TelemetryStore(path: path)
         let events = try store.alertEvents(after: 0, limit: 10)
