@@ -150,23 +150,31 @@ public final class AlertOperator: Sendable {
 
     /// The raises in `[from, to)` a silence with these matchers would have matched (newest
     /// first, at most `limit`), and how many there were: a silence's preview before it is made.
-    public func preview(_ matchers: SilenceMatchers, from: Int64, to: Int64, limit: Int = 1000) throws(OperatorError) -> (matches: [AlertRaised], total: Int) {
+    /// The log is read `pageSize` raises at a time, so memory stays bounded over any range.
+    public func preview(_ matchers: SilenceMatchers, from: Int64, to: Int64, limit: Int = 1000,
+                        pageSize: Int = 2000) throws(OperatorError) -> (matches: [AlertRaised], total: Int) {
         var filter = AlertFilter(from: from, to: to, type: .raised, newestFirst: true)
         if let alert = matchers.alert, GlobPattern(alert).isLiteral { filter.alert = alert }
         if let device = matchers.device { filter.devices = [device] }
-        let records: [AlertRecord]
-        do {
-            records = try store.alerts(filter: filter)
-        } catch {
-            throw Self.unavailable(error)
-        }
+        // Read in pages: a long range of a busy fleet holds many raises, the answer only `limit`.
+        filter.limit = max(1, pageSize)
         var matches: [AlertRaised] = []
         var total = 0
-        for record in records {
-            guard case .raised(let raised)? = try? AlertEvent(json: record.event),
-                  matchers.matches(alert: raised.alert, device: raised.device, labels: raised.labels) else { continue }
-            total += 1
-            if matches.count < limit { matches.append(raised) }
+        while true {
+            let records: [AlertRecord]
+            do {
+                records = try store.alerts(filter: filter)
+            } catch {
+                throw Self.unavailable(error)
+            }
+            for record in records {
+                guard case .raised(let raised)? = try? AlertEvent(json: record.event),
+                      matchers.matches(alert: raised.alert, device: raised.device, labels: raised.labels) else { continue }
+                total += 1
+                if matches.count < limit { matches.append(raised) }
+            }
+            guard records.count == filter.limit else { break }
+            filter.offset += records.count
         }
         return (matches, total)
     }

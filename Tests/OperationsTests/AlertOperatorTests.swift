@@ -162,6 +162,9 @@ final class AlertOperatorTests: XCTestCase {
         let expected = (16..<40).filter { $0 % 4 == 0 }.reversed().map { "r\($0)" }
         XCTAssertEqual(total, expected.count)
         XCTAssertEqual(matches.map(\.id), Array(expected.prefix(3)), "newest first, limited")
+        let paged = try operations.preview(matchers, from: now - 24 * 60 * minute, to: now, limit: 3, pageSize: 7)
+        XCTAssertEqual(paged.total, total, "read a few raises at a time: the same answer")
+        XCTAssertEqual(paged.matches.map(\.id), matches.map(\.id))
     }
 
     func testAReadOfOneEventLeavesNoStaleSnapshotForLaterReads() throws {
