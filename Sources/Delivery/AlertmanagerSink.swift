@@ -10,6 +10,10 @@ import Telemetry
 /// ``resendInterval`` so Alertmanager does not resolve them on its own. Alertmanager then gives
 /// routing, grouping, inhibition, silences and its notifiers.
 ///
+/// An acknowledgement becomes an Alertmanager silence of exactly that alert (alertname and
+/// device), so Alertmanager stops repeating its notifications; it is expired before the alert's
+/// clear is sent, so the resolve is notified.
+///
 /// Labels: the raise's `labels` (device labels overlaid with the rule's), then `alertname`,
 /// `device`, `device_type` and `severity`; names Alertmanager would refuse are rewritten to
 /// `[a-zA-Z_][a-zA-Z0-9_]*`. Annotations: `message`, `value` when known, the rule's annotations.
@@ -64,6 +68,18 @@ public final class AlertmanagerSink: AlertSink {
         let now = clock()
         var bodies: [(event: LoggedAlertEvent, alert: String)] = []
         var outcome = DeliveryOutcome(confirmedThrough: nil)
+        // Acknowledgements first (a silence each), then the silences of acknowledged alerts that
+        // clear are expired, and only then the alerts are posted: the resolve must not be muted.
+        for event in events where event.record.type == .acknowledged || (event.record.type == .cleared && !event.record.isSilenced) {
+            do throws(DeliveryFailure) {
+                if let refusal = try event.record.type == .acknowledged ? silence(acknowledgement: event, now: now)
+                    : unsilence(clear: event.record) {
+                    outcome.refusals.append(refusal)
+                }
+            } catch {
+                return .failed(error)
+            }
+        }
         for event in events {
             do {
                 guard let body = try alert(for: event.record, now: now) else { continue }
@@ -124,6 +140,91 @@ public final class AlertmanagerSink: AlertSink {
         return outcome
     }
 
+    // MARK: Acknowledgements
+
+    /// How long the silence of an acknowledgement lasts at most (it is expired when the alert
+    /// clears): Alertmanager needs an end.
+    static let acknowledgementSilenceDuration: Int64 = 365 * 86_400_000
+
+    /// Creates the Alertmanager silence of an acknowledgement (alertname and device, exactly),
+    /// unless one is recorded for its raise already (a round repeated after a failure). Returns a
+    /// refusal for an acknowledgement Alertmanager refuses for good; throws to retry the round.
+    func silence(acknowledgement event: LoggedAlertEvent, now: Int64) throws(DeliveryFailure) -> DeliveryRefusal? {
+        guard case .acknowledged(let ack)? = try? OperatorEvent(json: event.record.event) else {
+            return DeliveryRefusal(sequence: event.sequence, eventID: event.record.id, reason: "not sendable",
+                                   response: "the acknowledgement cannot be read", at: now)
+        }
+        do {
+            guard try store.sinkSilence(sink: name, raisedID: ack.raisedId) == nil else { return nil }
+            if try store.alertEvent(id: ack.raisedId)?.isSilenced == true { return nil }
+        } catch {
+            throw DeliveryFailure("cannot read the alert log: \(error)")
+        }
+        var matchers: [UInt8] = Array("[".utf8)
+        for (index, (label, value)) in [("alertname", ack.alert), ("device", ack.device)].enumerated() {
+            matchers += Array((index == 0 ? "{\"name\":" : ",{\"name\":").utf8)
+            JSONWriter.appendString(label, to: &matchers)
+            matchers += Array(",\"value\":".utf8)
+            JSONWriter.appendString(value, to: &matchers)
+            matchers += Array(",\"isRegex\":false,\"isEqual\":true}".utf8)
+        }
+        var body = Array("{\"matchers\":".utf8) + matchers + Array("]".utf8)
+        body += Array(",\"startsAt\":".utf8)
+        JSONWriter.appendString(ISO8601Timestamp.string(ack.at, fraction: .whenNonZero), to: &body)
+        body += Array(",\"endsAt\":".utf8)
+        JSONWriter.appendString(ISO8601Timestamp.string(max(ack.at, now) &+ Self.acknowledgementSilenceDuration, fraction: .whenNonZero), to: &body)
+        body += Array(",\"createdBy\":".utf8)
+        JSONWriter.appendString(ack.by, to: &body)
+        body += Array(",\"comment\":".utf8)
+        JSONWriter.appendString("Acknowledged in telemetry-bridge" + (ack.comment.isEmpty ? "" : ": \(ack.comment)")
+                                + " (raise \(ack.raisedId), until it clears)", to: &body)
+        body += Array("}".utf8)
+        let response = try poster.post(target.silencesEndpoint, body: body, headers: [])
+        switch response.verdict {
+        case .confirmed:
+            guard let data = response.body.data(using: .utf8),
+                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                  let silenceID = object["silenceID"] as? String
+            else {
+                throw DeliveryFailure("Alertmanager created a silence without saying its id: \(response.body.prefix(200))")
+            }
+            do {
+                try store.setSinkSilence(sink: name, raisedID: ack.raisedId, silenceID: silenceID)
+            } catch {
+                throw DeliveryFailure("cannot record the acknowledgement's silence \(silenceID): \(error)")
+            }
+            return nil
+        case .refused:
+            return DeliveryRefusal(sequence: event.sequence, eventID: event.record.id, reason: "HTTP \(response.status)",
+                                   response: response.body, at: now)
+        case .retry:
+            throw DeliveryFailure("HTTP \(response.status) creating an acknowledgement's silence: \(response.body.prefix(200))")
+        }
+    }
+
+    /// Expires the silence an acknowledgement created, if any, before the clear is posted.
+    func unsilence(clear record: AlertRecord) throws(DeliveryFailure) -> DeliveryRefusal? {
+        guard let raisedID = record.raisedID else { return nil }
+        let silenceID: String?
+        do {
+            silenceID = try store.sinkSilence(sink: name, raisedID: raisedID)
+        } catch {
+            throw DeliveryFailure("cannot read the alert log: \(error)")
+        }
+        guard let silenceID else { return nil }
+        let response = try poster.send(.DELETE, target.silenceEndpoint(id: silenceID))
+        // A silence already gone (expired by hand, Alertmanager's data lost) is as good as expired.
+        guard response.verdict != .retry else {
+            throw DeliveryFailure("HTTP \(response.status) expiring the acknowledgement's silence \(silenceID): \(response.body.prefix(200))")
+        }
+        do {
+            try store.setSinkSilence(sink: name, raisedID: raisedID, silenceID: nil)
+        } catch {
+            throw DeliveryFailure("cannot forget the acknowledgement's silence \(silenceID): \(error)")
+        }
+        return nil
+    }
+
     /// Why an event cannot become an alert: for good (it is malformed, its raise is gone), or
     /// for now (the alert log could not be read).
     struct BuildFailure: Error {
@@ -155,7 +256,9 @@ public final class AlertmanagerSink: AlertSink {
                 throw BuildFailure(failure: DeliveryFailure("its raise \(raisedID) is no longer in the alert log"))
             }
             raise = try Self.raised(stored.event, id: raisedID)
-            endsAt = max(record.at, raise.at)
+            // Not in the future: Alertmanager keeps an alert whose endsAt is ahead firing until
+            // then (a device clock running ahead would delay the resolve).
+            endsAt = max(min(record.at, now), raise.at)
         }
         var labels: [String: String] = [:]
         for (name, value) in raise.labels { labels[Self.labelName(name)] = value }

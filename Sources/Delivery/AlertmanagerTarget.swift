@@ -13,9 +13,19 @@ public struct AlertmanagerTarget: Sendable, Hashable {
     }
 
     /// `<base>/api/v2/alerts`, keeping a path prefix (`http://host/am` → `http://host/am/api/v2/alerts`).
-    public var alertsEndpoint: URL {
+    public var alertsEndpoint: URL { endpoint("/api/v2/alerts") }
+
+    /// `<base>/api/v2/silences`: where an acknowledgement's silence is created.
+    public var silencesEndpoint: URL { endpoint("/api/v2/silences") }
+
+    /// `<base>/api/v2/silence/<id>`: DELETE expires it.
+    public func silenceEndpoint(id: String) -> URL {
+        endpoint("/api/v2/silence/" + (id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? id))
+    }
+
+    private func endpoint(_ path: String) -> URL {
         var base = url.absoluteString
         while base.hasSuffix("/") { base.removeLast() }
-        return URL(string: base + "/api/v2/alerts") ?? url
+        return URL(string: base + path) ?? url
     }
 }

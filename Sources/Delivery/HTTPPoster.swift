@@ -75,7 +75,12 @@ public final class HTTPPoster: Sendable {
     /// A request on a reused connection that the receiver had closed meanwhile is sent again on a
     /// new one (receivers de-duplicate by event id; a POST is repeated only when nothing answered).
     public func post(_ url: URL, body: [UInt8], headers: [(String, String)]) throws(DeliveryFailure) -> Response {
-        let (origin, head) = try request(url, bodyBytes: body.count, headers: headers)
+        try send(.POST, url, body: body, headers: headers)
+    }
+
+    /// Sends a request with any method (Alertmanager's silences take DELETE), as ``post(_:body:headers:)``.
+    public func send(_ method: HTTPMethod, _ url: URL, body: [UInt8] = [], headers: [(String, String)] = []) throws(DeliveryFailure) -> Response {
+        let (origin, head) = try request(method, url, bodyBytes: body.count, headers: headers)
         let deadline = NIODeadline.now() + .milliseconds(timeout)
         var reused = true
         while true {
@@ -123,7 +128,7 @@ public final class HTTPPoster: Sendable {
 
     // MARK: Connections
 
-    private func request(_ url: URL, bodyBytes: Int, headers: [(String, String)]) throws(DeliveryFailure) -> (Origin, HTTPRequestHead) {
+    private func request(_ method: HTTPMethod, _ url: URL, bodyBytes: Int, headers: [(String, String)]) throws(DeliveryFailure) -> (Origin, HTTPRequestHead) {
         guard let components = URLComponents(url: url, resolvingAgainstBaseURL: false),
               let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
               let host = components.host, !host.isEmpty
@@ -146,7 +151,7 @@ public final class HTTPPoster: Sendable {
             let credentials = user.removingPercentEncoding.map { $0 + ":" + (components.password?.removingPercentEncoding ?? "") } ?? ""
             fields.add(name: "Authorization", value: "Basic " + Data(credentials.utf8).base64EncodedString())
         }
-        let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: target, headers: fields)
+        let head = HTTPRequestHead(version: .http1_1, method: method, uri: target, headers: fields)
         return (Origin(secure: secure, host: host, port: port), head)
     }
 

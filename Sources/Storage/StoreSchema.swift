@@ -183,6 +183,18 @@ enum StoreSchema {
                 BEGIN SELECT RAISE(ABORT, 'alert events are immutable'); END;
                 """)
         }
+        // What a sink created on its receiver for an acknowledgement (an Alertmanager silence, so
+        // Alertmanager stops repeating the alert's notifications), to undo it when the alert clears.
+        migrator.registerMigration("v7-sink-silences") { db in
+            try db.execute(sql: """
+                CREATE TABLE sink_silences (
+                    sink TEXT NOT NULL,
+                    raised_id TEXT NOT NULL,
+                    silence_id TEXT NOT NULL,
+                    PRIMARY KEY(sink, raised_id)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }()
 }

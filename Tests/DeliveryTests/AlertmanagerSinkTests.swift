@@ -56,6 +56,54 @@ final class AlertmanagerSinkTests: XCTestCase {
         XCTAssertTrue(resolved.text.contains("\"status\":\"resolved\""), resolved.text)
     }
 
+    func testAnAcknowledgementSilencesTheAlertInAlertmanagerUntilItClears() throws {
+        try XCTSkipUnless(AlertmanagerServer.isInstalled, "prometheus-alertmanager is not installed (.ci/run installs it)")
+        let notifications = try HTTPReceiver()
+        let alertmanager = try AlertmanagerServer(webhookURL: notifications.url + "/notify")
+        let fixture = try DeliveryFixture()
+        let now = WallClock.milliseconds()
+        let raised = try fixture.raise(device: "gh-7", at: now - 60_000)
+        let poster = HTTPPoster(timeout: 5000)
+        defer { poster.shutdown() }
+        let sink = AlertmanagerSink(target: AlertmanagerTarget(url: try XCTUnwrap(URL(string: alertmanager.url))), poster: poster,
+                                    store: fixture.store, externalURL: nil, resendInterval: 60_000)
+        var settings = DeliveryDispatcher.Settings()
+        settings.fromStart = true
+        settings.backoff = DeliveryBackoff(initial: 10, maximum: 100)
+        let delivery = DeliveryDispatcher(sink: sink, store: fixture.store, logger: Logger(label: "test"), settings: settings)
+        try delivery.start()
+        defer { delivery.stop() }
+        XCTAssertTrue(try notifications.waitForRequests(1)[0].text.contains("\"status\":\"firing\""))
+
+        // Acknowledged: one silence of exactly this alert; Alertmanager suppresses it.
+        try fixture.operatorEvent(acknowledging: raised, at: now)
+        delivery.wake()
+        XCTAssertTrue(waitUntil(timeout: .seconds(20)) {
+            ((try? alertmanager.alerts().first?["status"] as? [String: Any])??["state"] as? String) == "suppressed"
+        }, "alerts: \((try? alertmanager.alerts()) ?? [])")
+        let silences = try alertmanager.silences()
+        XCTAssertEqual(silences.count, 1)
+        let silence = try XCTUnwrap(silences.first)
+        XCTAssertEqual((silence["status"] as? [String: Any])?["state"] as? String, "active")
+        XCTAssertEqual(silence["createdBy"] as? String, "ana")
+        XCTAssertTrue((silence["comment"] as? String)?.contains("seen (raise \(raised.id), until it clears)") == true, "\(silence)")
+        let matchers = try XCTUnwrap(silence["matchers"] as? [[String: Any]]).map { "\($0["name"] ?? "")=\($0["value"] ?? "")" }
+        XCTAssertEqual(Set(matchers), ["alertname=HotNow", "device=gh-7"])
+        XCTAssertEqual(try fixture.store.sinkSilence(sink: sink.name, raisedID: raised.id), silence["id"] as? String)
+
+        // Cleared: the silence is expired first, so the resolve is notified; the clear is dated a
+        // second ahead (a device clock running ahead) and still resolves at once.
+        try fixture.clear(raised, at: now + 1000)
+        delivery.wake()
+        XCTAssertTrue(waitUntil(timeout: .seconds(20)) { (try? alertmanager.alerts().isEmpty) == true },
+                      "\(delivery.status) \((try? alertmanager.alerts()) ?? []) \((try? alertmanager.silences()) ?? [])")
+        let resolved = try notifications.waitForRequests(2)[1]
+        XCTAssertTrue(resolved.text.contains("\"status\":\"resolved\""), resolved.text)
+        XCTAssertEqual((try alertmanager.silences().first?["status"] as? [String: Any])?["state"] as? String, "expired")
+        XCTAssertNil(try fixture.store.sinkSilence(sink: sink.name, raisedID: raised.id))
+        XCTAssertEqual(try fixture.store.deliveryRefusals(sink: sink.name), [])
+    }
+
     func testAClearWhoseRaiseIsNotInTheLogIsRefusedAndTheRestIsSent() throws {
         let fixture = try DeliveryFixture()
         // A raise that was never stored (a log cut by hand): its clear cannot be resolved, for good.

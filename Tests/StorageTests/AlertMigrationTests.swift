@@ -21,7 +21,7 @@ final class AlertMigrationTests: StoreTestCase {
         let path = try makeV1Database("v1.sqlite")
         let store = try TelemetryStore(path: path)
         let migrations = try store.pool.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") }
-        XCTAssertEqual(migrations, ["v1-dead-letters", "v1-readings", "v2-alerts", "v3-rollups", "v4-alert-deliveries", "v5-delivery-refusals", "v6-operator-events"])
+        XCTAssertEqual(migrations, ["v1-dead-letters", "v1-readings", "v2-alerts", "v3-rollups", "v4-alert-deliveries", "v5-delivery-refusals", "v6-operator-events", "v7-sink-silences"])
         XCTAssertEqual(try store.readings(device: "gh-1", metric: "temperature").map(\.value), [20.5, 21.5])
         XCTAssertEqual(try store.alertCount(), 0)
 
@@ -41,7 +41,7 @@ final class AlertMigrationTests: StoreTestCase {
     func testReadOnlyOpenOfV1DatabaseNamesTheMissingMigration() throws {
         let path = try makeV1Database("v1-ro.sqlite")
         XCTAssertThrowsError(try TelemetryStore(path: path, configuration: .init(readOnly: true))) { error in
-            XCTAssertEqual(error as? StorageError, .schemaNotMigrated(path: path, pendingMigrations: ["v2-alerts", "v3-rollups", "v4-alert-deliveries", "v5-delivery-refusals", "v6-operator-events"]))
+            XCTAssertEqual(error as? StorageError, .schemaNotMigrated(path: path, pendingMigrations: ["v2-alerts", "v3-rollups", "v4-alert-deliveries", "v5-delivery-refusals", "v6-operator-events", "v7-sink-silences"]))
         }
     }
 }

@@ -14,8 +14,8 @@ final class MigrationTests: StoreTestCase {
                 try String.fetchOne(db, sql: "PRAGMA journal_mode")
             )
         }
-        XCTAssertEqual(Set(tables), ["alert_deliveries", "alert_delivery_refusals", "alerts", "all_readings", "dead_letters", "devices", "grdb_migrations", "readings", "recent_readings", "rollups_1h", "rollups_1m", "series"])
-        XCTAssertEqual(migrations, ["v1-dead-letters", "v1-readings", "v2-alerts", "v3-rollups", "v4-alert-deliveries", "v5-delivery-refusals", "v6-operator-events"])
+        XCTAssertEqual(Set(tables), ["alert_deliveries", "alert_delivery_refusals", "alerts", "all_readings", "dead_letters", "devices", "grdb_migrations", "readings", "recent_readings", "rollups_1h", "rollups_1m", "series", "sink_silences"])
+        XCTAssertEqual(migrations, ["v1-dead-letters", "v1-readings", "v2-alerts", "v3-rollups", "v4-alert-deliveries", "v5-delivery-refusals", "v6-operator-events", "v7-sink-silences"])
         XCTAssertEqual(journal, "wal")
     }
 
@@ -87,7 +87,7 @@ final class MigrationTests: StoreTestCase {
         try queue.write { try $0.execute(sql: "CREATE TABLE unrelated(x)") }
         try queue.close()
         XCTAssertThrowsError(try TelemetryStore(path: path, configuration: .init(readOnly: true))) { error in
-            XCTAssertEqual(error as? StorageError, .schemaNotMigrated(path: path, pendingMigrations: ["v1-readings", "v1-dead-letters", "v2-alerts", "v3-rollups", "v4-alert-deliveries", "v5-delivery-refusals", "v6-operator-events"]))
+            XCTAssertEqual(error as? StorageError, .schemaNotMigrated(path: path, pendingMigrations: ["v1-readings", "v1-dead-letters", "v2-alerts", "v3-rollups", "v4-alert-deliveries", "v5-delivery-refusals", "v6-operator-events", "v7-sink-silences"]))
         }
     }
 

@@ -61,5 +61,15 @@ public final class AlertmanagerServer: @unchecked Sendable {
         return alerts
     }
 
+    /// `GET /api/v2/silences`.
+    public func silences() throws -> [[String: Any]] {
+        guard let url = URL(string: url + "/api/v2/silences") else { throw TestSupportError("bad URL") }
+        let data = try Data(contentsOf: url)
+        guard let silences = try JSONSerialization.jsonObject(with: data) as? [[String: Any]] else {
+            throw TestSupportError("not a list of silences: \(String(decoding: data, as: UTF8.self))")
+        }
+        return silences
+    }
+
     public var log: String { process.standardError }
 }
