@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Logging
 import MQTT
+import Operations
 import Replay
 import Rules
 import Storage
@@ -146,6 +147,12 @@ public final class BridgeDaemon: Sendable {
 
     /// The alerts pending now in the live engine.
     public var pendingAlerts: [PendingAlert] { pipeline.pendingAlerts }
+
+    /// Carries out an operator's command (the dashboard's), as the MQTT command topics do: under
+    /// the ingest pipeline's lock, so the engine takes a silence into account at once.
+    public func perform(_ command: OperatorCommand) throws(OperatorError) -> LoggedAlertEvent {
+        try pipeline.perform(command)
+    }
 
     /// Broker connection and writer state, for `/healthz`.
     public func health() -> BridgeHealth {

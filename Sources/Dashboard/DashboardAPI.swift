@@ -24,6 +24,8 @@ struct DashboardAPI: Sendable {
     /// The running engine's pending alerts (`run`): used for answers about now instead of a
     /// warm-up per request. Nil (`serve`): always a warm-up.
     let livePending: DashboardApplication.PendingProvider?
+    /// Carries out operators' commands (`run`: under the ingest pipeline's lock; `serve`: on the store).
+    let perform: DashboardApplication.CommandPerformer
 
     /// The pending alerts of a running engine when the request asks about now (no `at`).
     private func livePendingNow(_ query: QueryParameters) -> [PendingAlert]? {

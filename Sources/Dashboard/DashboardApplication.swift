@@ -3,6 +3,7 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import NIOPosix
+import Operations
 import Rules
 import Storage
 import Telemetry
@@ -24,6 +25,8 @@ public struct DashboardApplication: Sendable {
     public typealias RulesProvider = @Sendable () -> RuleSet?
     /// A running engine's pending alerts now (cheap: no store read).
     public typealias PendingProvider = @Sendable () -> [PendingAlert]
+    /// Carries out an operator's command (acknowledge, silence, unsilence); blocks on SQLite.
+    public typealias CommandPerformer = @Sendable (OperatorCommand) throws(OperatorError) -> LoggedAlertEvent
 
     public let store: TelemetryStore
     let now: Clock
@@ -53,13 +56,16 @@ public struct DashboardApplication: Sendable {
     }
 
     /// `currentRules`: asked per request, so pending alerts follow a daemon's rule reloads;
-    /// `livePending`: the daemon's engine, for answers about now (a warm-up otherwise).
+    /// `livePending`: the daemon's engine, for answers about now (a warm-up otherwise);
+    /// `commands`: how operators' commands are carried out (nil: straight on the store, see
+    /// `AlertOperator`; a running bridge passes its pipeline's, so its engine sees them at once).
     public init(
         store: TelemetryStore,
         now: @escaping Clock,
         health: @escaping HealthProvider = { DashboardHealth(healthy: true) },
         currentRules: @escaping RulesProvider,
         livePending: PendingProvider? = nil,
+        commands: CommandPerformer? = nil,
         metrics: MetricsEndpoint? = nil,
         events: LiveEvents = LiveEvents(),
         settings: HTTPServerSettings = HTTPServerSettings()
@@ -71,8 +77,15 @@ public struct DashboardApplication: Sendable {
         self.health = health
         self.metrics = metrics
         self.events = events
+        let perform: CommandPerformer
+        if let commands {
+            perform = commands
+        } else {
+            let operations = AlertOperator(store: store)
+            perform = { command throws(OperatorError) in try command.perform(with: operations, now: now()) }
+        }
         api = DashboardAPI(store: store, now: now, requestTimeout: settings.requestTimeout, currentRules: currentRules,
-                           livePending: livePending)
+                           livePending: livePending, perform: perform)
     }
 
     /// The threads API answers are computed on (their store reads block), apart from NIO's
@@ -95,6 +108,8 @@ public struct DashboardApplication: Sendable {
             ("/api/deliveries", { api, query throws(APIError) in try api.deliveries(query) }),
             ("/api/state", { api, query throws(APIError) in try api.state(query) }),
             ("/api/deadletters", { api, query throws(APIError) in try api.deadLetters(query) }),
+            ("/api/silences", { api, query throws(APIError) in try api.silences(query) }),
+            ("/api/silences/preview", { api, query throws(APIError) in try api.silencePreview(query) }),
         ]
         for (path, handler) in endpoints {
             router.get(RouterPath(path)) { request, _ in
@@ -105,6 +120,19 @@ public struct DashboardApplication: Sendable {
         router.get("/api/overview") { request, _ in
             let query = QueryParameters(request)
             return try await api.respond(async: { () async throws(APIError) in try await api.overview(query) })
+        }
+        router.post("/api/commands/:name") { request, context in
+            let name = context.parameters.get("name") ?? ""
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: OperatorCommand.maximumBytes)
+            } catch {
+                return JSONResponse.raw(OperatorCommand.response(
+                    .failure(OperatorError(.invalid, "command larger than \(OperatorCommand.maximumBytes) bytes")), requestID: nil),
+                    status: .contentTooLarge)
+            }
+            let bytes = Array(buffer: body)
+            return try await api.respond { () throws(APIError) in api.command(name, body: bytes) }
         }
         router.get("/healthz") { _, _ in
             let report = await health()

@@ -48,6 +48,15 @@ struct QueryParameters {
         }
     }
 
+    /// `true` or `false` (absent: false).
+    func flag(_ name: String) throws(APIError) -> Bool {
+        switch string(name) {
+        case nil, "false": return false
+        case "true": return true
+        case let other?: throw .badParameter(name, "'\(Self.excerpt(other))' is not true or false")
+        }
+    }
+
     /// An integer in `range`.
     func integer(_ name: String, in range: ClosedRange<Int>) throws(APIError) -> Int? {
         guard let text = string(name) else { return nil }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Bridge
 import Dashboard
 import Metrics
+import Operations
 import Prometheus
 import Telemetry
 
@@ -62,6 +63,7 @@ struct RunCommand: ParsableCommand {
             },
             currentRules: { daemon.rules },
             livePending: { daemon.pendingAlerts },
+            commands: { command throws(OperatorError) in try daemon.perform(command) },
             metrics: MetricsEndpoint(registry: registry, refresh: daemon.refreshMetrics),
             events: events,
             settings: HTTPServerSettings(configuration, logger: logger))
