@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Telemetry", "TestSupport"]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Telemetry", grdb]),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Replay", "Storage", "Telemetry", "Rules", "TestSupport", metrics, prometheus, nioPosix,
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Operations", "Replay", "Storage", "Telemetry", "Rules", "TestSupport", metrics, prometheus, nioPosix,
                                                           .product(name: "HummingbirdTesting", package: "hummingbird")]),
         // Real processes and parts together: the built executable, mosquitto, Alertmanager, HTTP
         // receivers, the daemon and the dashboard in one process. The other targets are unit tests.

@@ -237,7 +237,7 @@ struct DashboardAPI: Sendable {
         json.raw(#"{"at":"#)
         json.time(at)
         json.raw(#","firing":"#)
-        json.array(ofEncoded: snapshot.firing.map(\.event))
+        json.array(ofEncoded: snapshot.firingJSON)
         json.raw(#","pending":"#)
         FleetSnapshot.writePending(snapshot.pending, to: &json)
         json.raw(#","latest":["#)

@@ -102,7 +102,7 @@ struct FleetOverview {
             json.byte("}")
         }
         json.raw(#"],"firing":"#)
-        json.array(ofEncoded: snapshot.firing.map(\.event))
+        json.array(ofEncoded: snapshot.firingJSON)
         json.raw(#","pending":"#)
         FleetSnapshot.writePending(snapshot.pending, to: &json)
         json.byte("}")

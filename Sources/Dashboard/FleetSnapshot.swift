@@ -1,3 +1,4 @@
+import Operations
 import Replay
 import Rules
 import Storage
@@ -9,6 +10,8 @@ import Storage
 struct FleetSnapshot {
     var at: Int64
     var firing: [AlertRecord]
+    /// The acknowledgements made at or before T of the firing alerts, by raise id.
+    var acknowledgements: [String: AlertRecord]
     var pending: [PendingAlert]
     var latest: [LatestReading]
 
@@ -21,6 +24,7 @@ struct FleetSnapshot {
          livePending: [PendingAlert]? = nil) throws(StorageError) {
         self.at = at
         firing = try store.firingAlerts(at: at)
+        acknowledgements = try store.acknowledgements(ofRaises: firing.map(\.id), at: at)
         latest = try store.latestReadings(at: at)
         devices = (rules != nil && livePending == nil) || readingDevices ? try store.devices() : []
         if let livePending {
@@ -32,6 +36,11 @@ struct FleetSnapshot {
             pending = []
         }
         pending.sort { ($0.device, $0.alert) < ($1.device, $1.alert) }
+    }
+
+    /// The firing alerts' JSON, each with its acknowledgement at T when there is one.
+    var firingJSON: [String] {
+        firing.map { OperatorLog.raise($0.event, acknowledgedBy: acknowledgements[$0.id]) }
     }
 
     /// `"pending":[{"alert","device","severity","since"}]` members' array.

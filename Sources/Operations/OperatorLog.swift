@@ -23,4 +23,12 @@ public enum OperatorLog {
         guard !record.type.isEngineEvent else { return nil }
         return try? OperatorEvent(json: record.event)
     }
+
+    /// A raise's JSON with the `"acknowledged":{"id","by","comment","at"}` of its acknowledgement
+    /// added (unchanged without one): the retained "active" copy on MQTT and the dashboard's
+    /// firing alerts show it the same way.
+    public static func raise(_ json: String, acknowledgedBy acknowledgement: AlertRecord?) -> String {
+        guard let acknowledgement, case .acknowledged(let ack)? = event(acknowledgement), json.hasSuffix("}") else { return json }
+        return String(json.dropLast()) + ",\"acknowledged\":" + ack.summaryJSON + "}"
+    }
 }

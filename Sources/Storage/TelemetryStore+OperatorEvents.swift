@@ -97,6 +97,30 @@ extension TelemetryStore {
             return result
         }
     }
+
+    /// The first acknowledgement of each of the raises `ids` made at or before `time` (nil: any),
+    /// by raise id: what the dashboard shows beside the alerts firing at a moment.
+    public func acknowledgements(ofRaises ids: [String], at time: Int64? = nil) throws(StorageError) -> [String: AlertRecord] {
+        guard !ids.isEmpty else { return [:] }
+        return try read { db in
+            var result: [String: AlertRecord] = [:]
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let chunk = ids[start..<min(start + 500, ids.count)]
+                let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                let statement = try RawStatement(db, sql: """
+                    SELECT \(Self.alertColumns) FROM alerts
+                    WHERE type = 'AlertAcknowledged' AND at <= ? AND raised_id IN (\(placeholders)) ORDER BY rowid
+                    """)
+                try statement.bind(1, time ?? .max)
+                for (index, id) in chunk.enumerated() { try statement.bind(CInt(index + 2), id) }
+                while try statement.step() {
+                    let record = try decodeAlert(statement, from: 0)
+                    if let raised = record.raisedID, result[raised] == nil { result[raised] = record }
+                }
+            }
+            return result
+        }
+    }
 }
 
 /// The alert log as an operator event's check sees it: inside the transaction that appends it.

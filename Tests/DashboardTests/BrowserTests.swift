@@ -1,4 +1,5 @@
 import Foundation
+import Operations
 import XCTest
 
 /// The dashboard's pages rendered by headless chromium from a real server over a seeded database.
@@ -117,5 +118,28 @@ final class BrowserTests: BrowserTestCase {
         XCTAssertEqual(rows.compactMap { $0["data-reason"] }, ["malformed_json", "unknown_topic"])
         XCTAssertTrue(rows.last.map(letters.text(of:))?.contains(Self.hostilePayload) ?? false)
         XCTAssertEqual(letters.all("script").count, 1, "a payload became a <script> element")
+    }
+
+    func testAFiringAlertOffersAcknowledgeAndShowsWhoAcknowledgedItThenAndAfter() async throws {
+        var page = try await dom("/?live=0")
+        var list = try XCTUnwrap(page.first("section", classes: ["firing-list"]))
+        XCTAssertEqual(page.all("button", classes: ["ack-button"], within: list).compactMap { $0["data-ack"] }, ["raise-b"])
+        XCTAssertTrue(page.all(classes: ["acknowledged"], within: list).isEmpty)
+
+        _ = try AlertOperator(store: store).acknowledge(AcknowledgeRequest(alert: Self.alert, device: "gh-01", by: "ana", comment: "venting"),
+                                                          now: Int64(Date().timeIntervalSince1970 * 1_000))
+        page = try await dom("/?live=0")
+        list = try XCTUnwrap(page.first("section", classes: ["firing-list"]))
+        XCTAssertTrue(page.all("button", classes: ["ack-button"], within: list).isEmpty, "acknowledged: no button")
+        let badge = try XCTUnwrap(page.first(classes: ["acknowledged"], within: list))
+        XCTAssertEqual(badge["data-acknowledged-by"], "ana")
+        XCTAssertTrue(page.text(of: badge).hasPrefix("acknowledged by ana"), page.text(of: badge))
+
+        // Before the acknowledgement (time travel): firing, not acknowledged, and no button in the past.
+        page = try await dom("/?at=\(iso(at(Self.firingRaise + 5)))&live=0")
+        list = try XCTUnwrap(page.first("section", classes: ["firing-list"]))
+        XCTAssertEqual(page.all("li", within: list).compactMap { $0["data-alert-id"] }, ["raise-b"])
+        XCTAssertTrue(page.all(classes: ["acknowledged"], within: list).isEmpty)
+        XCTAssertTrue(page.all("button", classes: ["ack-button"], within: list).isEmpty)
     }
 }

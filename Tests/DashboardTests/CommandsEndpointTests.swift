@@ -56,6 +56,8 @@ final class CommandsEndpointTests: DashboardTestCase {
             post("silence", #"{"device":"pump-*","duration":"1h","by":"ana","comment":"maintenance"}"#),
             (.get, "/api/silences", []),
             (.get, "/api/silences/preview?device=pump-*&days=1", []),
+            (.get, "/api/state", []),
+            (.get, "/api/state?at=\(Self.now - 1)", []),
         ])
         XCTAssertEqual(results[0].0, .ok)
         XCTAssertEqual(results[0].1["ok"] as? Bool, true)
@@ -73,6 +75,11 @@ final class CommandsEndpointTests: DashboardTestCase {
         XCTAssertEqual((listed.first?["event"] as? [String: Any])?["id"] as? String, silenceID)
         XCTAssertEqual(results[5].1["total"] as? Int, 1, "\(results[5].1)")
         XCTAssertEqual((results[5].1["matches"] as? [[String: Any]])?.map { $0["id"] as? String }, ["r2"])
+        let firing = try XCTUnwrap(results[6].1["firing"] as? [[String: Any]])
+        XCTAssertEqual(firing.map { ($0["acknowledged"] as? [String: Any])?["by"] as? String }, ["ana"], "the state shows who acknowledged")
+        let before = try XCTUnwrap(results[7].1["firing"] as? [[String: Any]])
+        XCTAssertEqual(before.map { $0["id"] as? String }, ["r2"])
+        XCTAssertNil(before.first?["acknowledged"], "not yet acknowledged a millisecond before")
 
         results = try await exchange([
             post("unsilence", #"{"id":"\#(silenceID)","by":"bo"}"#),

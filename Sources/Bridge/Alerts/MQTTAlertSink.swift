@@ -223,11 +223,7 @@ public final class MQTTAlertSink: AlertSink {
     /// `acknowledged` object once acknowledged), or empty after a clear.
     private func activeMessage(of event: LoggedAlertEvent, acknowledgement: AlertRecord?) -> (topic: String, payload: [UInt8], properties: MQTTPublishProperties?) {
         let raised = event.record.type == .raised
-        var payload = raised ? Array(event.record.event.utf8) : []
-        if raised, let acknowledgement, case .acknowledged(let ack)? = OperatorLog.event(acknowledgement), payload.last == UInt8(ascii: "}") {
-            payload.removeLast()
-            payload += Array(",\"acknowledged\":\(ack.summaryJSON)}".utf8)
-        }
+        let payload = raised ? Array(OperatorLog.raise(event.record.event, acknowledgedBy: acknowledgement).utf8) : []
         return (topics.activeTopic(alert: event.record.alert, device: event.record.device),
                 payload, raised ? Self.properties(of: event) : nil)
     }

@@ -27,3 +27,26 @@ export async function api(path, query = {}) {
   }
   return body;
 }
+
+/**
+ * Carries out an operator's command (`ack`, `silence`, `unsilence`) with the MQTT commands' JSON;
+ * resolves to the logged event, rejects with an APIError naming the refused parameter.
+ */
+export async function command(name, body) {
+  const response = await fetch(`/api/commands/${encodeURIComponent(name)}`, {
+    method: 'POST',
+    headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  let answer = null;
+  try {
+    answer = await response.json();
+  } catch (_) {
+    answer = null;
+  }
+  if (!response.ok || !answer || !answer.ok) {
+    const error = answer && answer.error ? answer.error : {};
+    throw new APIError(response.status, error.message || `${response.status} ${response.statusText}`, error.parameter);
+  }
+  return answer.event;
+}

@@ -3,7 +3,7 @@ import { DAY, HOUR, MINUTE } from './constants.js';
 import { h, s, setContent } from './dom.js';
 import { formatAgo, formatTime, isoTime, parseTime } from './format.js';
 import { deviceHref, state, viewTime } from './url-state.js';
-import { api } from './api.js';
+import { api, command } from './api.js';
 import { alertBadge, foldList, labelChips, pageHeader, timeCell, valueWithUnit } from './widgets.js';
 import { sparkStart, sparkline } from './sparkline.js';
 
@@ -38,12 +38,43 @@ export function overviewPage() {
     if (model.firing.length === 0) return null;
     return h('section', { class: 'firing-list', 'aria-label': 'Firing alerts' },
       h('h2', null, state.at === null ? 'Firing now' : 'Firing at this time'),
-      foldList(model.firing, 5, (a) => h('li', null,
+      foldList(model.firing, 5, (a) => h('li', { 'data-alert-id': a.id },
         h('span', { class: 'badge-dot', 'aria-hidden': 'true' }), ' ',
         h('strong', null, a.alert), ' on ', h('a', { href: deviceHref(a.device), 'data-nav': true }, a.device),
         a.severity ? [' ', h('span', { class: `severity severity-${a.severity}` }, a.severity)] : null,
         h('span', { class: 'muted' }, ` · since ${formatTime(parseTime(a.at))}`),
-        a.message ? h('span', { class: 'message' }, ` · ${a.message}`) : null)));
+        a.message ? h('span', { class: 'message' }, ` · ${a.message}`) : null,
+        a.silenced ? [' ', h('span', { class: 'badge silenced', title: `silence ${a.silenced}` }, 'silenced')] : null,
+        acknowledgement(a))));
+  }
+
+  /** Who acknowledged a firing alert, or (live) a button that does. */
+  function acknowledgement(alert) {
+    const ack = alert.acknowledged;
+    if (ack) {
+      return [' ', h('span', { class: 'badge acknowledged', 'data-acknowledged-by': ack.by, title: ack.comment || '' },
+        `acknowledged by ${ack.by} ${formatTime(parseTime(ack.at))}`)];
+    }
+    if (state.at !== null) return null;
+    return [' ', h('button', { type: 'button', class: 'ack-button', 'data-ack': alert.id, onclick: (event) => acknowledge(alert, event.target) },
+      'Acknowledge')];
+  }
+
+  async function acknowledge(alert, button) {
+    const by = window.prompt('Acknowledge as', localStorage.getItem('telemetry-bridge.operator') || '');
+    if (!by) return;
+    localStorage.setItem('telemetry-bridge.operator', by);
+    const comment = window.prompt('Comment (optional)', '') || '';
+    button.disabled = true;
+    try {
+      const event = await command('ack', { alert: alert.alert, device: alert.device, by, comment });
+      alert.acknowledged = { id: event.id, by: event.by, comment: event.comment, at: event.at };
+      repaintAlerts(alert.device);
+    } catch (error) {
+      button.disabled = false;
+      button.title = error.message;
+      window.alert(`Not acknowledged: ${error.message}`);
+    }
   }
 
   function metricCell(device, metric) {
@@ -214,6 +245,12 @@ export function overviewPage() {
         const raised = model.firing.find((a) => a.id === event.raisedId);
         model.firing = model.firing.filter((a) => a.id !== event.raisedId);
         if (raised) repaintAlerts(raised.device);
+      } else if (event.type === 'AlertAcknowledged') {
+        const raised = model.firing.find((a) => a.id === event.raisedId);
+        if (raised) {
+          raised.acknowledged = { id: event.id, by: event.by, comment: event.comment, at: event.at };
+          repaintAlerts(raised.device);
+        }
       }
     },
     tick() {
