@@ -67,7 +67,8 @@ public enum OperatorCommand: Sendable, Hashable {
             } catch {
                 throw OperatorError(.invalid, parameter: error.matcher, (error.column.map { "column \($0): " } ?? "") + error.message)
             }
-            let startsAt = try fields.optionalTime("startsAt", now: now)
+            // A silence without a start starts at the command's `now`, the time its duration counts from.
+            let startsAt = try fields.optionalTime("startsAt", now: now) ?? now
             let endsAt: Int64
             switch (try fields.optionalTime("endsAt", now: now), try fields.optionalString("duration")) {
             case (let end?, nil):
@@ -76,7 +77,7 @@ public enum OperatorCommand: Sendable, Hashable {
                 guard let milliseconds = DurationParser.milliseconds(duration), milliseconds > 0 else {
                     throw OperatorError(.invalid, parameter: "duration", "'\(duration)' is not a duration such as 2h or 30m")
                 }
-                let (end, overflow) = (startsAt ?? now).addingReportingOverflow(milliseconds)
+                let (end, overflow) = startsAt.addingReportingOverflow(milliseconds)
                 guard !overflow, TimestampParser.calendarRange.contains(end) else {
                     throw OperatorError(.invalid, parameter: "duration", "'\(duration)' ends after the year 9999")
                 }

@@ -3,6 +3,7 @@ import Bridge
 import Dashboard
 import Foundation
 import NIOPosix
+import Operations
 import Rules
 import Storage
 import Telemetry
@@ -49,6 +50,7 @@ struct ServeCommand: ParsableCommand {
         } catch {
             throw CommandFailure.exit(error)
         }
+        let operations = WritableOperations(path: configuration.database)
         let dashboard = DashboardApplication(
             store: store, now: WallClock.milliseconds,
             health: {
@@ -60,7 +62,8 @@ struct ServeCommand: ParsableCommand {
                     return DashboardHealth(healthy: false, checks: ["database": "\(error)"])
                 }
             },
-            rules: ruleSet,
+            currentRules: { ruleSet },
+            commands: { command throws(OperatorError) in try operations.perform(command, now: WallClock.milliseconds()) },
             events: LiveEvents(maximumSubscribers: configuration.httpMaxStreams),
             settings: HTTPServerSettings(configuration, logger: logger))
         let signals = SignalWaiter()

@@ -14,10 +14,21 @@ struct HTTPAnswer {
 
 /// GETs `path` from 127.0.0.1:`port` (20 s deadline).
 func httpGet(_ port: UInt16, _ path: String) throws -> HTTPAnswer {
+    try httpRequest(port, path)
+}
+
+/// Sends `method` with `body` to `path` on 127.0.0.1:`port` (20 s deadline).
+func httpRequest(_ port: UInt16, _ path: String, method: String = "GET", body: String? = nil) throws -> HTTPAnswer {
     let url = try XCTUnwrap(URL(string: "http://127.0.0.1:\(port)\(path)"))
+    var request = URLRequest(url: url)
+    request.httpMethod = method
+    if let body {
+        request.httpBody = Data(body.utf8)
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+    }
     let answer = LockedAnswer()
     let done = DispatchSemaphore(value: 0)
-    let task = URLSession.shared.dataTask(with: url) { data, response, error in
+    let task = URLSession.shared.dataTask(with: request) { data, response, error in
         let http = response as? HTTPURLResponse
         answer.set(http.map {
             HTTPAnswer(status: $0.statusCode, contentType: $0.value(forHTTPHeaderField: "Content-Type"),
@@ -26,7 +37,7 @@ func httpGet(_ port: UInt16, _ path: String) throws -> HTTPAnswer {
         done.signal()
     }
     task.resume()
-    guard done.wait(timeout: .now() + 20) == .success else { throw TestSupportError("GET \(path) timed out") }
+    guard done.wait(timeout: .now() + 20) == .success else { throw TestSupportError("\(method) \(path) timed out") }
     return try answer.get(path)
 }
 

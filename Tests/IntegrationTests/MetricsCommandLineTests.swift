@@ -97,6 +97,12 @@ final class MetricsCommandLineTests: XCTestCase {
         XCTAssertEqual(health.status, 200, health.body)
         XCTAssertTrue(health.body.contains(#""database":"readable""#), health.body)
         XCTAssertEqual(try httpGet(port, "/metrics").status, 404, "no ingest, no metrics")
+        // Its store is read-only, yet operators' commands are written (the database is opened for them).
+        let silence = try httpRequest(port, "/api/commands/silence", method: "POST",
+                                      body: #"{"device":"th-*","duration":"1h","by":"ana"}"#)
+        XCTAssertEqual(silence.status, 200, silence.body)
+        XCTAssertTrue(try httpGet(port, "/api/silences").body.contains(#""matchers":{"device":"th-*"}"#))
+        XCTAssertEqual(try TelemetryStore(path: database).operatorEvents().map(\.record.type), [.silenceCreated])
 
         serve.child.send(signal: SIGINT)
         XCTAssertEqual(try serve.child.waitUntilExit(timeout: .seconds(20)), 0, serve.child.standardError)

@@ -201,7 +201,7 @@ final class AlertOperatorTests: XCTestCase {
         XCTAssertEqual(parsed.requestID, "q1")
         guard case .success(.silence(let request)) = parsed.command else { return XCTFail("\(parsed)") }
         XCTAssertEqual(request.endsAt, now + 120 * minute)
-        XCTAssertNil(request.startsAt)
+        XCTAssertEqual(request.startsAt, now, "the duration counts from the command's now")
         let response = OperatorCommand.response(.failure(OperatorError(.notFiring, parameter: "alert", "not \"firing\"")), requestID: "q1")
         XCTAssertEqual(String(decoding: response, as: UTF8.self),
                        #"{"ok":false,"requestId":"q1","error":{"code":"not_firing","parameter":"alert","message":"not \"firing\""}}"#)
