@@ -9,7 +9,7 @@ import Hummingbird
 /// is missing; a binary copied without its bundle gets a ``DashboardAssetsError`` naming the path.
 public struct DashboardAssets: Sendable {
     /// The app's page paths: each answers `index.html`, which routes by `location.pathname`.
-    static let pagePaths = ["/", "/devices/:id", "/alerts", "/deadletters"]
+    static let pagePaths = ["/", "/devices/:id", "/alerts", "/deadletters", "/silences"]
     static let bundleName = "telemetry-bridge_Dashboard.resources"
     static let resourceDirectory = "Resources"
     static let indexName = "index.html"

@@ -1,5 +1,6 @@
 import Foundation
 import Operations
+import Rules
 import XCTest
 
 /// The dashboard's pages rendered by headless chromium from a real server over a seeded database.
@@ -141,5 +142,36 @@ final class BrowserTests: BrowserTestCase {
         XCTAssertEqual(page.all("li", within: list).compactMap { $0["data-alert-id"] }, ["raise-b"])
         XCTAssertTrue(page.all(classes: ["acknowledged"], within: list).isEmpty)
         XCTAssertTrue(page.all("button", classes: ["ack-button"], within: list).isEmpty)
+    }
+
+    func testTheSilencesPageListsSilencesAndPreviewsOneFromItsAddress() async throws {
+        let operations = AlertOperator(store: store)
+        let now = Int64(Date().timeIntervalSince1970 * 1_000)
+        let active = try operations.silence(SilenceRequest(matchers: try SilenceMatchers(alert: nil, device: "gh-*", where: nil),
+                                                           endsAt: now + 3_600_000, by: "ana", comment: "repair"), now: now)
+        let ended = try operations.silence(SilenceRequest(matchers: try SilenceMatchers(alert: Self.alert, device: nil, where: nil),
+                                                          endsAt: now + 3_600_000, by: "bo"), now: now)
+        _ = try operations.unsilence(UnsilenceRequest(id: ended.record.id, by: "cy"), now: now + 1)
+
+        var page = try await dom("/silences?live=0")
+        var table = try XCTUnwrap(page.first("table", attributes: ["id": "silences"]))
+        XCTAssertEqual(page.all("tr", classes: ["silence"], within: table).compactMap { $0["data-silence-id"] }, [active.record.id])
+        let row = try XCTUnwrap(page.first("tr", classes: ["silence"], within: table))
+        XCTAssertTrue(page.text(of: row).contains("device = gh-*"), page.text(of: row))
+        XCTAssertNotNil(page.first("button", classes: ["end-silence"], within: row))
+
+        page = try await dom("/silences?all=true&live=0")
+        table = try XCTUnwrap(page.first("table", attributes: ["id": "silences"]))
+        XCTAssertEqual(page.all("tr", classes: ["silence"], within: table).compactMap { $0["data-state"] }, ["active", "expired"])
+
+        // The preview of an address: gh-01's raises of the last 7 days (raise-a and raise-b).
+        page = try await dom("/silences?device=gh-01&preview=true&live=0")
+        let preview = try XCTUnwrap(page.first("section", attributes: ["id": "silence-preview"]))
+        XCTAssertEqual(preview["data-total"], "2")
+        XCTAssertEqual(page.all("li", within: preview).compactMap { $0["data-alert-id"] }, ["raise-b", "raise-a"])
+        XCTAssertEqual(page.first("input", attributes: ["id": "silence-device"])?["value"], "gh-01")
+        page = try await dom("/silences?where=site%20%3D%3D&preview=true&live=0")
+        let refused = try XCTUnwrap(page.first("section", attributes: ["id": "silence-preview"]))
+        XCTAssertTrue(page.text(of: refused).hasPrefix("where: "), page.text(of: refused))
     }
 }

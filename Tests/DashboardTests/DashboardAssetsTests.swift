@@ -26,7 +26,7 @@ final class DashboardAssetsTests: DashboardTestCase {
 
     func testEveryPagePathAnswersTheIndexPage() async throws {
         let index = try String(contentsOf: Self.resources.appendingPathComponent("index.html"), encoding: .utf8)
-        for path in ["/", "/devices/pump-1", "/devices/a%20b", "/alerts", "/deadletters", "/alerts?at=2026-11-18T11:00:00Z"] {
+        for path in ["/", "/devices/pump-1", "/devices/a%20b", "/alerts", "/deadletters", "/silences", "/alerts?at=2026-11-18T11:00:00Z"] {
             let answer = try await fetch(path)
             XCTAssertEqual(answer.status, .ok, path)
             XCTAssertEqual(answer.headers[.contentType], "text/html; charset=utf-8", path)

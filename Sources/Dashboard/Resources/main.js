@@ -9,6 +9,7 @@ import { overviewPage } from './page-overview.js';
 import { devicePage } from './page-device.js';
 import { alertsPage } from './page-alerts.js';
 import { deadLettersPage } from './page-deadletters.js';
+import { silencesPage } from './page-silences.js';
 import { notFoundPage } from './page-not-found.js';
 
 export function updateChrome(pageName) {
@@ -140,6 +141,7 @@ export function pageFor(path) {
   }
   if (path === '/alerts' || path === '/alerts/') return alertsPage();
   if (path === '/deadletters' || path === '/deadletters/') return deadLettersPage();
+  if (path === '/silences' || path === '/silences/') return silencesPage();
   return notFoundPage();
 }
 

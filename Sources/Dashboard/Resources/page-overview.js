@@ -4,7 +4,7 @@ import { h, s, setContent } from './dom.js';
 import { formatAgo, formatTime, isoTime, parseTime } from './format.js';
 import { deviceHref, state, viewTime } from './url-state.js';
 import { api, command } from './api.js';
-import { alertBadge, foldList, labelChips, pageHeader, timeCell, valueWithUnit } from './widgets.js';
+import { alertBadge, askOperator, foldList, labelChips, pageHeader, timeCell, valueWithUnit } from './widgets.js';
 import { sparkStart, sparkline } from './sparkline.js';
 
 /** Fleet overview: one `/api/overview` request. */
@@ -61,9 +61,8 @@ export function overviewPage() {
   }
 
   async function acknowledge(alert, button) {
-    const by = window.prompt('Acknowledge as', localStorage.getItem('telemetry-bridge.operator') || '');
+    const by = askOperator('Acknowledge');
     if (!by) return;
-    localStorage.setItem('telemetry-bridge.operator', by);
     const comment = window.prompt('Comment (optional)', '') || '';
     button.disabled = true;
     try {

@@ -54,3 +54,12 @@ export function emptyRow(columns, text) {
 export function valueWithUnit(value, unit) {
   return [h('span', { class: 'num' }, formatValue(value)), unit ? h('span', { class: 'unit' }, formatUnit(unit)) : null];
 }
+
+/** Asks who acts (an operator's name, remembered in this browser); null when they cancel. */
+export function askOperator(action) {
+  const key = 'telemetry-bridge.operator';
+  const by = window.prompt(`${action} as`, localStorage.getItem(key) || '');
+  if (!by) return null;
+  localStorage.setItem(key, by);
+  return by;
+}
