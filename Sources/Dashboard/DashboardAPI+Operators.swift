@@ -14,23 +14,14 @@ extension DashboardAPI {
 
     /// Carries out command `name` (its JSON body already read) through ``perform``.
     func command(_ name: String, body: [UInt8]) -> Response {
-        let parsed = OperatorCommand.parse(name: name, payload: body, now: now())
-        let result: Result<LoggedAlertEvent, OperatorError>
-        switch parsed.command {
-        case .success(let command):
-            do {
-                result = .success(try perform(command))
-            } catch {
-                result = .failure(error)
-            }
-        case .failure(let error):
-            result = .failure(error)
+        let (result, requestID) = OperatorCommand.carryOut(name: name, payload: body, now: now()) { command throws(OperatorError) in
+            try perform(command)
         }
         let status: HTTPResponse.Status = switch result {
         case .success: .ok
         case .failure(let error): Self.status(of: error)
         }
-        return JSONResponse.raw(OperatorCommand.response(result, requestID: parsed.requestID), status: status)
+        return JSONResponse.raw(OperatorCommand.response(result, requestID: requestID), status: status)
     }
 
     static func status(of error: OperatorError) -> HTTPResponse.Status {

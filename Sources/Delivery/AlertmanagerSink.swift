@@ -72,8 +72,9 @@ public final class AlertmanagerSink: AlertSink {
         // clear are expired, and only then the alerts are posted: the resolve must not be muted.
         for event in events where event.record.type == .acknowledged || (event.record.type == .cleared && !event.record.isSilenced) {
             do throws(DeliveryFailure) {
-                if let refusal = try event.record.type == .acknowledged ? silence(acknowledgement: event, now: now)
-                    : unsilence(clear: event.record) {
+                if event.record.type == .cleared {
+                    try unsilence(clear: event.record)
+                } else if let refusal = try silence(acknowledgement: event, now: now) {
                     outcome.refusals.append(refusal)
                 }
             } catch {
@@ -160,26 +161,15 @@ public final class AlertmanagerSink: AlertSink {
         } catch {
             throw DeliveryFailure("cannot read the alert log: \(error)")
         }
-        var matchers: [UInt8] = Array("[".utf8)
-        for (index, (label, value)) in [("alertname", ack.alert), ("device", ack.device)].enumerated() {
-            matchers += Array((index == 0 ? "{\"name\":" : ",{\"name\":").utf8)
-            JSONWriter.appendString(label, to: &matchers)
-            matchers += Array(",\"value\":".utf8)
-            JSONWriter.appendString(value, to: &matchers)
-            matchers += Array(",\"isRegex\":false,\"isEqual\":true}".utf8)
+        let matchers = [("alertname", ack.alert), ("device", ack.device)].map { label, value in
+            "{\"name\":" + JSONWriter.string(label) + ",\"value\":" + JSONWriter.string(value) + ",\"isRegex\":false,\"isEqual\":true}"
         }
-        var body = Array("{\"matchers\":".utf8) + matchers + Array("]".utf8)
-        body += Array(",\"startsAt\":".utf8)
-        JSONWriter.appendString(ISO8601Timestamp.string(ack.at, fraction: .whenNonZero), to: &body)
-        body += Array(",\"endsAt\":".utf8)
-        JSONWriter.appendString(ISO8601Timestamp.string(max(ack.at, now) &+ Self.acknowledgementSilenceDuration, fraction: .whenNonZero), to: &body)
-        body += Array(",\"createdBy\":".utf8)
-        JSONWriter.appendString(ack.by, to: &body)
-        body += Array(",\"comment\":".utf8)
-        JSONWriter.appendString("Acknowledged in telemetry-bridge" + (ack.comment.isEmpty ? "" : ": \(ack.comment)")
-                                + " (raise \(ack.raisedId), until it clears)", to: &body)
-        body += Array("}".utf8)
-        let response = try poster.post(target.silencesEndpoint, body: body, headers: [])
+        let comment = "Acknowledged in telemetry-bridge" + (ack.comment.isEmpty ? "" : ": \(ack.comment)") + " (raise \(ack.raisedId), until it clears)"
+        let body = "{\"matchers\":[" + matchers.joined(separator: ",") + "]"
+            + ",\"startsAt\":" + JSONWriter.string(ISO8601Timestamp.string(ack.at, fraction: .whenNonZero))
+            + ",\"endsAt\":" + JSONWriter.string(ISO8601Timestamp.string(max(ack.at, now) &+ Self.acknowledgementSilenceDuration, fraction: .whenNonZero))
+            + ",\"createdBy\":" + JSONWriter.string(ack.by) + ",\"comment\":" + JSONWriter.string(comment) + "}"
+        let response = try poster.post(target.silencesEndpoint, body: Array(body.utf8), headers: [])
         switch response.verdict {
         case .confirmed:
             guard let data = response.body.data(using: .utf8),
@@ -203,15 +193,15 @@ public final class AlertmanagerSink: AlertSink {
     }
 
     /// Expires the silence an acknowledgement created, if any, before the clear is posted.
-    func unsilence(clear record: AlertRecord) throws(DeliveryFailure) -> DeliveryRefusal? {
-        guard let raisedID = record.raisedID else { return nil }
+    func unsilence(clear record: AlertRecord) throws(DeliveryFailure) {
+        guard let raisedID = record.raisedID else { return }
         let silenceID: String?
         do {
             silenceID = try store.sinkSilence(sink: name, raisedID: raisedID)
         } catch {
             throw DeliveryFailure("cannot read the alert log: \(error)")
         }
-        guard let silenceID else { return nil }
+        guard let silenceID else { return }
         let response = try poster.send(.DELETE, target.silenceEndpoint(id: silenceID))
         // A silence already gone (expired by hand, Alertmanager's data lost) is as good as expired.
         guard response.verdict != .retry else {
@@ -222,7 +212,6 @@ public final class AlertmanagerSink: AlertSink {
         } catch {
             throw DeliveryFailure("cannot forget the acknowledgement's silence \(silenceID): \(error)")
         }
-        return nil
     }
 
     /// Why an event cannot become an alert: for good (it is malformed, its raise is gone), or

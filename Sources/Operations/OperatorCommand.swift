@@ -98,6 +98,25 @@ public enum OperatorCommand: Sendable, Hashable {
         }
     }
 
+    /// Reads command `name` from `payload` and carries it out with `perform`: the one path of the
+    /// MQTT command topics and the dashboard's API. The request id comes back even for a refusal.
+    public static func carryOut(
+        name: String, payload: [UInt8], now: Int64,
+        perform: (OperatorCommand) throws(OperatorError) -> LoggedAlertEvent
+    ) -> (result: Result<LoggedAlertEvent, OperatorError>, requestID: String?) {
+        let parsed = parse(name: name, payload: payload, now: now)
+        switch parsed.command {
+        case .success(let command):
+            do {
+                return (.success(try perform(command)), parsed.requestID)
+            } catch {
+                return (.failure(error), parsed.requestID)
+            }
+        case .failure(let error):
+            return (.failure(error), parsed.requestID)
+        }
+    }
+
     /// Carries it out.
     public func perform(with operations: AlertOperator, now: Int64) throws(OperatorError) -> LoggedAlertEvent {
         switch self {

@@ -29,22 +29,11 @@ struct OperatorCommandTopics: Sendable {
         -> (topic: String, payload: [UInt8], properties: MQTTPublishProperties)
     {
         let name = String(message.topic.dropFirst(prefix.count))
-        let result: Result<LoggedAlertEvent, OperatorError>
-        var requestID: String?
-        if message.retain {
-            result = .failure(OperatorError(.invalid, parameter: "retain", "retained commands are not carried out; publish it without the retain flag"))
+        let (result, requestID): (Result<LoggedAlertEvent, OperatorError>, String?) = if message.retain {
+            (.failure(OperatorError(.invalid, parameter: "retain", "retained commands are not carried out; publish it without the retain flag")), nil)
         } else {
-            let parsed = OperatorCommand.parse(name: name, payload: message.payload, now: now)
-            requestID = parsed.requestID
-            switch parsed.command {
-            case .success(let command):
-                do {
-                    result = .success(try pipeline.perform(command))
-                } catch {
-                    result = .failure(error)
-                }
-            case .failure(let error):
-                result = .failure(error)
+            OperatorCommand.carryOut(name: name, payload: message.payload, now: now) { command throws(OperatorError) in
+                try pipeline.perform(command)
             }
         }
         switch result {
