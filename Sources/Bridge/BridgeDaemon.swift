@@ -79,7 +79,7 @@ public final class BridgeDaemon: Sendable {
                 let (warm, summary) = try AlertWarmUp.engine(rules: rules, store: store)
                 engine = warm
                 logger.info("rules loaded", metadata: [
-                    "directory": "\(rulesDirectory ?? "")", "rules": "\(rules.rules.count)",
+                    "directory": "\(rulesDirectory ?? "")", "rules": "\(rules.rules.count)", "maintenanceWindows": "\(rules.maintenance.windows.count)",
                     "restoredFiring": "\(summary.restoredFiring)", "replayedReadings": "\(summary.replayedReadings)",
                 ])
             } catch {

@@ -15,9 +15,12 @@ public struct AlertCleared: Sendable, Hashable {
     public var raisedAt: Int64
     /// The raise's silence: a clear goes only where its raise went.
     public var silenced: String?
+    /// Raised while the rule was flapping (see ``FlapDetection``), or the clear of such a raise:
+    /// notifying sinks hold it back.
+    public var flapping: Bool
 
     public init(id: String, raisedId: String, alert: String, device: String, severity: Severity?, value: Double?,
-                at: Int64, raisedAt: Int64, silenced: String? = nil)
+                at: Int64, raisedAt: Int64, silenced: String? = nil, flapping: Bool = false)
     {
         self.id = id
         self.raisedId = raisedId
@@ -28,6 +31,7 @@ public struct AlertCleared: Sendable, Hashable {
         self.at = at
         self.raisedAt = raisedAt
         self.silenced = silenced
+        self.flapping = flapping
     }
 
     /// The event as the README shows it ("Rules and alerts", **Events**), fields in that order;
@@ -45,6 +49,7 @@ public struct AlertCleared: Sendable, Hashable {
         writer.field("at", EventTimestamp.format(at))
         writer.field("raisedAt", EventTimestamp.format(raisedAt))
         if let silenced { writer.field("silenced", silenced) }
+        if flapping { writer.field("flapping", raw: "true") }
         return writer.finished
     }
 }

@@ -72,13 +72,14 @@ public enum AlertEvent: Sendable, Hashable {
                 cause: AlertCause(topic: cause.optionalString("topic"), at: try cause.time("at"),
                                   traceparent: cause.optionalString("traceparent"),
                                   correlationData: cause.optionalString("correlationData")),
-                annotations: object.strings("annotations"), silenced: object.optionalString("silenced")))
+                annotations: object.strings("annotations"), silenced: object.optionalString("silenced"),
+                flapping: object.bool("flapping")))
         case "AlertCleared":
             self = .cleared(AlertCleared(
                 id: try object.string("id"), raisedId: try object.string("raisedId"), alert: try object.string("alert"),
                 device: try object.string("device"), severity: object.optionalString("severity").flatMap(Severity.init(rawValue:)),
                 value: object.number("value"), at: try object.time("at"), raisedAt: try object.time("raisedAt"),
-                silenced: object.optionalString("silenced")))
+                silenced: object.optionalString("silenced"), flapping: object.bool("flapping")))
         case let other:
             throw AlertEventDecodingError(message: "unknown event type '\(other)'")
         }

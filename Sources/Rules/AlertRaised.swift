@@ -21,11 +21,14 @@ public struct AlertRaised: Sendable, Hashable {
     /// The silence (or maintenance window) in force when it was raised: the event is stored and
     /// published on MQTT as any other, but notifying sinks (Alertmanager, webhooks) skip it.
     public var silenced: String?
+    /// Raised while the rule was flapping (see ``FlapDetection``), or the clear of such a raise:
+    /// notifying sinks hold it back.
+    public var flapping: Bool
 
     public init(
         id: String, alert: String, device: String, deviceType: String, labels: [String: String],
         severity: Severity, value: Double?, message: String, at: Int64, pendingSince: Int64, cause: AlertCause,
-        annotations: [String: String] = [:], silenced: String? = nil
+        annotations: [String: String] = [:], silenced: String? = nil, flapping: Bool = false
     ) {
         self.id = id
         self.alert = alert
@@ -40,6 +43,7 @@ public struct AlertRaised: Sendable, Hashable {
         self.cause = cause
         self.annotations = annotations
         self.silenced = silenced
+        self.flapping = flapping
     }
 
     /// The event as the README shows it ("Rules and alerts", **Events**), fields in that order
@@ -66,6 +70,7 @@ public struct AlertRaised: Sendable, Hashable {
         writer.field("cause", raw: cause.finished)
         if !annotations.isEmpty { writer.field("annotations", object: annotations) }
         if let silenced { writer.field("silenced", silenced) }
+        if flapping { writer.field("flapping", raw: "true") }
         return writer.finished
     }
 }

@@ -49,6 +49,11 @@ struct EventJSONObject {
         (fields[key] as? NSNumber)?.doubleValue
     }
 
+    /// A boolean field; absent (or not a boolean) is false.
+    func bool(_ key: String) -> Bool {
+        fields[key] as? Bool ?? false
+    }
+
     func strings(_ key: String) -> [String: String] {
         fields[key] as? [String: String] ?? [:]
     }

@@ -6,6 +6,13 @@ public struct Rule: Sendable, Hashable {
     public var severity: Severity
     /// How long `when` must hold (event time, ms) before the alert is raised.
     public var holdFor: Int64
+    /// `clear_for`: how long (ms) the clear condition must hold before the alert clears.
+    public var clearFor: Int64
+    /// `keep_firing_for`: how long (ms) the alert stays firing once it would clear, unless `when`
+    /// holds again meanwhile (Prometheus' `keep_firing_for`).
+    public var keepFiringFor: Int64
+    /// `flapping:` thresholds, if set.
+    public var flapping: FlapDetection?
     public var labels: [String: String]
     public var annotations: [String: String]
     /// Where the rule is defined, for messages.

@@ -34,10 +34,12 @@ extension RuleEngine {
                 dependsOnTime: rule.dependsOnTime, valueIsSilence: rule.valueIsSilence)
         }
         timings = compiled.map { rule in
-            RuleTiming(holdFor: rule.holdFor, dependsOnTime: rule.dependsOnTime, valueIsSilence: rule.valueIsSilence,
+            RuleTiming(holdFor: rule.holdFor, clearFor: rule.rule.clearFor, keepFiringFor: rule.rule.keepFiringFor,
+                       flapping: rule.rule.flapping, dependsOnTime: rule.dependsOnTime, valueIsSilence: rule.valueIsSilence,
                        hasClear: rule.clear != nil, valueOp: rule.valueOp, fastWhen: rule.fastWhen, fastClear: rule.fastClear)
         }
         stackDepth = max(1, compiled.map(\.stackDepth).max() ?? 1)
+        evaluator.maintenance = rules.maintenance
     }
 
     /// Matches a device against the rules and lays out its state. `previous` carries instances
@@ -107,6 +109,9 @@ extension RuleEngine {
             }
             if instance.state == .pending, !rule.rule.dependsOnTime {
                 state.nextDeadline = min(state.nextDeadline, instance.pendingSince &+ rule.rule.holdFor)
+            }
+            if instance.phase != .steady || details[k].flapping {
+                state.nextDeadline = .min // a countdown carried over: the next timer pass recomputes it
             }
         }
         state.evictByMetric = readByMetric.indices.map { metric in

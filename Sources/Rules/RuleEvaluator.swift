@@ -13,6 +13,7 @@ struct RuleEvaluator {
     var idGenerator: any AlertIDGenerator
     var statistics = RuleEngineStatistics()
     var silences = Silences()
+    var maintenance = MaintenanceSchedule()
 
     init(idGenerator: any AlertIDGenerator) {
         self.idGenerator = idGenerator
@@ -25,7 +26,7 @@ struct RuleEvaluator {
         _ state: inout DeviceState, metric m: Int, timestamp: Int64, value: Double, topic: String?,
         trace: MessageTrace?, events: inout [AlertEvent]
     ) {
-        if timestamp > state.nextDeadline {
+        if timestamp >= state.nextDeadline {
             fireDueTimers(&state, limit: timestamp, inclusive: false, events: &events)
         }
         state.watermark = timestamp
@@ -111,32 +112,118 @@ struct RuleEvaluator {
             } else {
                 clears = !holds
             }
-            if clears, !warm { clearAlert(&state, k, at: now, value: value, events: &events) }
+            if timing.clearFor == 0 && timing.keepFiringFor == 0 {
+                if clears, !warm { clearAlert(&state, k, at: now, value: value, events: &events) }
+            } else {
+                stepCountdown(&state, k, timing: timing, holds: holds, clears: clears, value: value, now: now, warm: warm, events: &events)
+            }
         }
     }
 
-    /// Raises pending alerts whose `for` ran out before `limit` (or at it, when `inclusive`), at
-    /// the exact moment it ran out. Rules that depend on time are left to `step`.
+    /// A firing alert with `clear_for` / `keep_firing_for`: starts, ends or completes the
+    /// countdown of its `FiringPhase`. A countdown that ran out before `now` (time-dependent
+    /// rules, whose timers are left to evaluation, or a warm-up) clears at `now`.
+    mutating func stepCountdown(
+        _ state: inout DeviceState, _ k: Int, timing: RuleTiming, holds: Bool, clears: Bool, value: Double, now: Int64,
+        warm: Bool, events: inout [AlertEvent]
+    ) {
+        switch state.instances[k].phase {
+        case .steady:
+            guard clears else { return }
+            state.instances[k].phase = timing.clearFor > 0 ? .clearing : .keeping
+            state.details[k].phaseSince = now
+        case .clearing:
+            guard clears else {
+                state.instances[k].phase = .steady
+                return
+            }
+        case .keeping:
+            if holds {
+                state.instances[k].phase = .steady
+                return
+            }
+        }
+        state.instances[k].lastValue = value
+        if state.instances[k].phase == .clearing, state.details[k].phaseSince &+ timing.clearFor <= now {
+            if timing.keepFiringFor == 0 {
+                if !warm { clearAlert(&state, k, at: now, value: value, events: &events) }
+                return
+            }
+            state.instances[k].phase = .keeping
+            state.details[k].phaseSince &+= timing.clearFor
+        }
+        if state.instances[k].phase == .keeping, state.details[k].phaseSince &+ timing.keepFiringFor <= now {
+            if !warm { clearAlert(&state, k, at: now, value: value, events: &events) }
+            return
+        }
+        if !timing.dependsOnTime, let due = countdownDue(state, k, timing: timing) {
+            state.nextDeadline = min(state.nextDeadline, due)
+        }
+    }
+
+    /// When the running countdown of a firing instance ends, if one runs.
+    func countdownDue(_ state: borrowing DeviceState, _ k: Int, timing: RuleTiming) -> Int64? {
+        guard state.instances[k].state == .firing else { return nil }
+        switch state.instances[k].phase {
+        case .steady: return nil
+        case .clearing: return state.details[k].phaseSince &+ timing.clearFor
+        case .keeping: return state.details[k].phaseSince &+ timing.keepFiringFor
+        }
+    }
+
+    /// Runs the timers that ran out before `limit` (or at it, when `inclusive`), each at the exact
+    /// moment it ran out, in time order per instance: pending alerts' `for` (raise), firing
+    /// alerts' `clear_for` / `keep_firing_for` countdowns (clear) and flapping alerts' settling.
+    /// Rules that depend on time leave `for` and countdowns to `step`.
     @inline(never)
     mutating func fireDueTimers(_ state: inout DeviceState, limit: Int64, inclusive: Bool, events: inout [AlertEvent]) {
         var next = Int64.max
-        for k in state.instances.indices where state.instances[k].state == .pending {
+        for k in state.instances.indices {
             let rule = Int(state.instances[k].rule)
-            guard !timings[rule].dependsOnTime else { continue }
-            let due = state.instances[k].pendingSince &+ timings[rule].holdFor
-            guard due < limit || (inclusive && due == limit) else {
-                next = min(next, due)
-                continue
-            }
-            var at = due
-            if at <= warmUpUntil {
-                guard limit > warmUpUntil else {
-                    next = min(next, due)
-                    continue
+            let timing = timings[rule]
+            while true {
+                var due = Int64.max
+                var settling = false
+                if !timing.dependsOnTime {
+                    switch state.instances[k].state {
+                    case .pending: due = state.instances[k].pendingSince &+ timing.holdFor
+                    case .firing: due = countdownDue(state, k, timing: timing) ?? .max
+                    case .inactive: break
+                    }
                 }
-                at = limit
+                if let flapping = timing.flapping, state.details[k].flapping {
+                    let settle = flapping.settleTime(state.details[k].changes)
+                    if settle <= due {
+                        due = settle
+                        settling = true
+                    }
+                }
+                guard due != .max else { break }
+                // Settling at a reading's own time comes before the reading: the changes it makes
+                // are counted after the alert settled.
+                guard due < limit || ((inclusive || settling) && due == limit) else {
+                    next = min(next, due)
+                    break
+                }
+                var at = due
+                if at <= warmUpUntil && !settling {
+                    guard limit > warmUpUntil else {
+                        next = min(next, due)
+                        break
+                    }
+                    at = limit
+                }
+                if settling {
+                    settle(&state, k, at: at, events: &events)
+                } else if state.instances[k].state == .pending {
+                    raise(&state, k, at: at, events: &events)
+                } else if state.instances[k].phase == .clearing && timing.keepFiringFor > 0 {
+                    state.instances[k].phase = .keeping
+                    state.details[k].phaseSince = due
+                } else {
+                    clearAlert(&state, k, at: at, value: state.instances[k].lastValue, events: &events)
+                }
             }
-            raise(&state, k, at: at, events: &events)
         }
         state.nextDeadline = next
     }
@@ -235,16 +322,35 @@ struct RuleEvaluator {
         let device = state.device
         let value: Double? = instance.lastValue.isFinite ? instance.lastValue : nil
         let labels = device.labels.merging(rule.rule.labels) { _, ruleLabel in ruleLabel }
-        let silence = silences.isEmpty ? nil : silences.silence(alert: rule.rule.name, device: device.id, labels: labels, at: time)
+        let silence = silenceMark(alert: rule.rule.name, device: device.id, labels: labels, at: time)
+        var flapping = false
+        if let detection = timings[Int(instance.rule)].flapping {
+            flapping = recordChange(&state.details[k], detection, at: time, raising: true)
+        }
         let event = AlertRaised(
             id: idGenerator.next(at: time), alert: rule.rule.name, device: device.id, deviceType: device.type,
             labels: labels, severity: rule.rule.severity, value: value, message: render(rule, state: state, value: value),
             at: time, pendingSince: instance.pendingSince, cause: state.details[k].cause, annotations: rule.rule.annotations,
-            silenced: silence?.id)
+            silenced: silence, flapping: flapping)
         state.instances[k].state = .firing
+        state.instances[k].phase = .steady
+        if flapping, let detection = timings[Int(instance.rule)].flapping {
+            state.nextDeadline = min(state.nextDeadline, detection.settleTime(state.details[k].changes))
+        }
         state.details[k].raised = event
         statistics.raised += 1
         events.append(.raised(event))
+    }
+
+    /// The id of the silence, or the mark of the maintenance window, a raise is muted by.
+    func silenceMark(alert: String, device: String, labels: [String: String], at time: Int64) -> String? {
+        if !silences.isEmpty, let silence = silences.silence(alert: alert, device: device, labels: labels, at: time) {
+            return silence.id
+        }
+        if !maintenance.isEmpty, let window = maintenance.window(alert: alert, device: device, labels: labels, at: time) {
+            return window.mark
+        }
+        return nil
     }
 
     @inline(never)
@@ -253,14 +359,50 @@ struct RuleEvaluator {
             state.instances[k].state = .inactive
             return
         }
+        if let detection = timings[Int(state.instances[k].rule)].flapping {
+            _ = recordChange(&state.details[k], detection, at: time, raising: false)
+        }
         let event = AlertCleared(
             id: idGenerator.next(at: time), raisedId: raised.id, alert: raised.alert, device: raised.device,
             severity: raised.severity, value: value.isFinite ? value : nil, at: time, raisedAt: raised.at,
-            silenced: raised.silenced)
+            silenced: raised.silenced, flapping: raised.flapping)
         state.instances[k].state = .inactive
+        state.instances[k].phase = .steady
         state.details[k].raised = nil
         statistics.cleared += 1
         events.append(.cleared(event))
+    }
+
+    /// Records a state change for `flapping:`; returns whether the alert is flapping after it
+    /// (only a raise starts flapping, so a clear always goes where its raise went).
+    mutating func recordChange(_ detail: inout RuleInstanceDetail, _ detection: FlapDetection, at time: Int64, raising: Bool) -> Bool {
+        if detail.flapping, detection.settleTime(detail.changes) <= time { detail.flapping = false }
+        detail.changes.append(time)
+        if detail.changes.count > detection.high + 1 { detail.changes.removeFirst() }
+        if raising, !detail.flapping, detection.count(detail.changes, at: time) > detection.high { detail.flapping = true }
+        return detail.flapping
+    }
+
+    /// A flapping alert settles: if it is firing on a held-back (flapping) raise, that raise ends
+    /// and the alert is raised again, unmarked, so notifying sinks learn it is on.
+    mutating func settle(_ state: inout DeviceState, _ k: Int, at time: Int64, events: inout [AlertEvent]) {
+        state.details[k].flapping = false
+        guard time > warmUpUntil, state.instances[k].state == .firing, let raised = state.details[k].raised, raised.flapping else { return }
+        let value: Double? = state.instances[k].lastValue.isFinite ? state.instances[k].lastValue : nil
+        let cleared = AlertCleared(
+            id: idGenerator.next(at: time), raisedId: raised.id, alert: raised.alert, device: raised.device,
+            severity: raised.severity, value: value, at: time, raisedAt: raised.at, silenced: raised.silenced, flapping: true)
+        var again = raised
+        again.id = idGenerator.next(at: time)
+        again.at = time
+        again.value = value
+        again.flapping = false
+        again.silenced = silenceMark(alert: raised.alert, device: raised.device, labels: raised.labels, at: time)
+        state.details[k].raised = again
+        statistics.cleared += 1
+        statistics.raised += 1
+        events.append(.cleared(cleared))
+        events.append(.raised(again))
     }
 
     func render(_ rule: CompiledRule, state: DeviceState, value: Double?) -> String {

@@ -3,12 +3,17 @@ import Yams
 
 /// Reads one rule file's YAML node tree into checked rules, collecting every problem.
 struct RuleFileParser {
-    static let ruleKeys = ["alert", "devices", "where", "when", "for", "clear", "severity", "message", "labels", "annotations"]
+    static let ruleKeys = [
+        "alert", "devices", "where", "when", "for", "clear", "clear_for", "keep_firing_for", "flapping", "severity", "message",
+        "labels", "annotations",
+    ]
 
     let source: SourceFile
     let schema: RuleSchema
     private(set) var diagnostics: [RuleDiagnostic] = []
     private(set) var rules: [Rule] = []
+    /// The file's `maintenance:` windows.
+    private(set) var windows: [MaintenanceWindow] = []
 
     init(source: SourceFile, schema: RuleSchema) {
         self.source = source
@@ -25,21 +30,32 @@ struct RuleFileParser {
         }
         guard let root, let mapping = root.mapping else {
             if let root {
-                diagnostics.append(source.diagnostic(at: root, length: 1, "expected a mapping with a 'rules:' list"))
+                diagnostics.append(source.diagnostic(at: root, length: 1, "expected a mapping with a 'rules:' (or 'maintenance:') list"))
             }
             return
         }
         var rulesNode: Node?
+        var maintenanceNode: Node?
         for (key, value) in mapping {
-            if key.string == "rules" {
-                rulesNode = value
-            } else {
+            switch key.string {
+            case "rules": rulesNode = value
+            case "maintenance": maintenanceNode = value
+            default:
                 diagnostics.append(source.diagnostic(at: key, "unknown top-level key '\(key.string ?? "?")'",
-                                                     suggestion: Suggestion.nearest(to: key.string ?? "", in: ["rules"])))
+                                                     suggestion: Suggestion.nearest(to: key.string ?? "", in: ["rules", "maintenance"])))
             }
         }
+        defer { diagnostics.sort { ($0.line, $0.column) < ($1.line, $1.column) } }
+        if let maintenanceNode {
+            var maintenance = MaintenanceFileParser(source: source)
+            maintenance.parse(maintenanceNode, definedAt: &definedAt)
+            windows = maintenance.windows
+            diagnostics += maintenance.diagnostics
+        }
         guard let rulesNode else {
-            diagnostics.append(source.diagnostic(at: root, length: 1, "missing 'rules:' list"))
+            if maintenanceNode == nil {
+                diagnostics.append(source.diagnostic(at: root, length: 1, "missing 'rules:' list"))
+            }
             return
         }
         if case .scalar(let scalar) = rulesNode, scalar.isNull { return }
@@ -47,7 +63,6 @@ struct RuleFileParser {
             diagnostics.append(source.diagnostic(at: rulesNode, "'rules' must be a list of rules"))
             return
         }
-        defer { diagnostics.sort { ($0.line, $0.column) < ($1.line, $1.column) } }
         for item in sequence {
             if let rule = parseRule(item, symbols: &symbols) {
                 if let previous = definedAt[rule.name] {
@@ -248,6 +263,18 @@ struct RuleFileParser {
                                                      "'for' must be a duration such as 30s, 5m or 1h"))
             }
         }
+        func duration(_ key: String) -> Int64 {
+            guard let node = nodes[key]?.value, let text = stringValue(node, key: key) else { return 0 }
+            guard let ms = RuleDuration.milliseconds(text), ms >= 0 else {
+                diagnostics.append(source.diagnostic(in: node, offset: 0, length: text.unicodeScalars.count,
+                                                     "'\(key)' must be a duration such as 30s, 5m or 1h"))
+                return 0
+            }
+            return ms
+        }
+        let clearFor = duration("clear_for")
+        let keepFiringFor = duration("keep_firing_for")
+        let flapping = nodes["flapping"].flatMap { parseFlapping($0.value) }
         var severity = Severity.warning
         if let node = nodes["severity"]?.value, let text = stringValue(node, key: "severity") {
             if let value = Severity(rawValue: text) {
@@ -284,16 +311,67 @@ struct RuleFileParser {
         }
         let canonical = [
             "alert: \(name)", "devices: \(selector)", "where: \(filter?.description ?? "")", "when: \(whenText)",
-            "for: \(holdFor)", "clear: \(clearText)", "severity: \(severity.rawValue)", "message: \(message.source)",
+            "for: \(holdFor)", "clear: \(clearText)", "clear_for: \(clearFor)", "keep_firing_for: \(keepFiringFor)",
+            "flapping: \(flapping.map { "\($0.window)/\($0.high)/\($0.low)" } ?? "")", "severity: \(severity.rawValue)", "message: \(message.source)",
             "labels: \(labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))",
             "annotations: \(annotations.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))",
         ].joined(separator: "\n")
         return Rule(
-            name: name, devices: selector, severity: severity, holdFor: holdFor, labels: labels,
+            name: name, devices: selector, severity: severity, holdFor: holdFor, clearFor: clearFor,
+            keepFiringFor: keepFiringFor, flapping: flapping, labels: labels,
             annotations: annotations, file: source.name, line: line, canonicalText: canonical,
             when: whenProgram, clear: clearProgram, filter: filter, labelTests: labelTests, message: message,
             dependsOnTime: dependsOnTime, valueIsSilence: whenProgram.valueOp == nil && usesSilence,
             metrics: metrics.sorted(), windows: windows.sorted(), requiredMetrics: requiredMetrics)
+    }
+
+    /// `flapping: {window: 1h, high: 6, low: 2}`.
+    private mutating func parseFlapping(_ node: Node) -> FlapDetection? {
+        let example = "flapping takes {window: 1h, high: 6, low: 2}: flapping after more than 6 changes in 1h, settled at 2 or fewer"
+        guard let mapping = node.mapping else {
+            diagnostics.append(source.diagnostic(at: node, length: 1, example))
+            return nil
+        }
+        let keys = ["window", "high", "low"]
+        var values: [String: (node: Node, text: String)] = [:]
+        for (key, value) in mapping {
+            let name = key.string ?? ""
+            guard keys.contains(name) else {
+                diagnostics.append(source.diagnostic(at: key, "unknown key '\(name)' in flapping", suggestion: Suggestion.nearest(to: name, in: keys)))
+                continue
+            }
+            guard let text = stringValue(value, key: name) else { continue }
+            values[name] = (value, text)
+        }
+        for key in keys where values[key] == nil && mapping.keys.allSatisfy({ $0.string != key }) {
+            diagnostics.append(source.diagnostic(at: node, length: 1, "flapping is missing '\(key)': \(example)"))
+        }
+        var window: Int64?
+        if let (valueNode, text) = values["window"] {
+            if let ms = RuleDuration.milliseconds(text), ms > 0 {
+                window = ms
+            } else {
+                diagnostics.append(source.diagnostic(at: valueNode, "'window' must be a duration above zero such as 30m or 1h"))
+            }
+        }
+        var high: Int?
+        if let (valueNode, text) = values["high"] {
+            if let count = Int(text), count >= 1, count <= FlapDetection.maximumHigh {
+                high = count
+            } else {
+                diagnostics.append(source.diagnostic(at: valueNode, "'high' must be a whole number of state changes from 1 to \(FlapDetection.maximumHigh)"))
+            }
+        }
+        var low: Int?
+        if let (valueNode, text) = values["low"] {
+            if let count = Int(text), count >= 0, count < (high ?? .max) {
+                low = count
+            } else {
+                diagnostics.append(source.diagnostic(at: valueNode, "'low' must be a whole number from 0 to below 'high'"))
+            }
+        }
+        guard let window, let high, let low else { return nil }
+        return FlapDetection(window: window, high: high, low: low)
     }
 
     static func isNameScalar(_ s: Unicode.Scalar) -> Bool {

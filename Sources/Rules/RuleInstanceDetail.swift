@@ -8,4 +8,10 @@ struct RuleInstanceDetail {
     var cause = AlertCause(topic: nil, at: 0)
     /// The event that raised the alert, while firing.
     var raised: AlertRaised?
+    /// When the current `FiringPhase` countdown started.
+    var phaseSince: Int64 = 0
+    /// With `flapping:`: the latest state changes (at most `high + 1`, ascending) and whether
+    /// the alert is flapping.
+    var changes: [Int64] = []
+    var flapping = false
 }

@@ -7,6 +7,8 @@ import Telemetry
 /// reload with a broken file keeps the previous rules in force.
 public struct RuleSet: Sendable {
     public private(set) var rules: [Rule]
+    /// The `maintenance:` windows of the files: raises in force of one are marked silenced.
+    public internal(set) var maintenance: MaintenanceSchedule
     public let schema: RuleSchema
     let symbols: SymbolTable
 
@@ -15,7 +17,7 @@ public struct RuleSet: Sendable {
     public var dependsOnTime: Bool { rules.contains { $0.dependsOnTime } }
 
     public static func empty(schema: RuleSchema) -> RuleSet {
-        RuleSet(rules: [], schema: schema, symbols: SymbolTable())
+        RuleSet(rules: [], maintenance: MaintenanceSchedule(), schema: schema, symbols: SymbolTable())
     }
 
     /// Loads `*.yaml` and `*.yml` files directly in `directory` (not `tests/`), in name order.
@@ -32,15 +34,35 @@ public struct RuleSet: Sendable {
         var symbols = SymbolTable()
         var definedAt: [String: String] = [:]
         var rules: [Rule] = []
+        var windows: [MaintenanceWindow] = []
         var diagnostics = diagnostics
         for file in files {
             var parser = RuleFileParser(source: SourceFile(name: file.name, contents: file.contents), schema: schema)
             parser.parse(contents: file.contents, symbols: &symbols, definedAt: &definedAt)
             rules += parser.rules
+            windows += parser.windows
             diagnostics += parser.diagnostics
         }
         guard diagnostics.isEmpty else { throw .invalid(diagnostics) }
-        return RuleSet(rules: rules, schema: schema, symbols: symbols)
+        return RuleSet(rules: rules, maintenance: MaintenanceSchedule(windows), schema: schema, symbols: symbols)
+    }
+
+    /// The `maintenance:` windows of one file that holds nothing else (replay's `--silences FILE`).
+    public static func maintenance(file name: String, contents: String, schema: RuleSchema) throws(RuleError) -> MaintenanceSchedule {
+        let set = try parse(files: [(name, contents)], schema: schema)
+        guard set.rules.isEmpty else {
+            let rule = set.rules[0]
+            throw .invalid([RuleDiagnostic(file: name, line: rule.line, column: 1,
+                                           message: "a silences file holds only a 'maintenance:' list, not rules", sourceLine: "")])
+        }
+        return set.maintenance
+    }
+
+    /// The same rules with `other`'s maintenance windows added (replay's `--silences FILE`).
+    public func addingMaintenance(_ other: MaintenanceSchedule) -> RuleSet {
+        var copy = self
+        copy.maintenance = maintenance.adding(other)
+        return copy
     }
 
     public func rule(named name: String) -> Rule? {

@@ -2,6 +2,9 @@
 /// array copies a few words and retains nothing (unlike `CompiledRule`, which holds the `Rule`).
 struct RuleTiming {
     var holdFor: Int64
+    var clearFor: Int64
+    var keepFiringFor: Int64
+    var flapping: FlapDetection?
     var dependsOnTime: Bool
     var valueIsSilence: Bool
     var hasClear: Bool

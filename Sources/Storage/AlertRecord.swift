@@ -31,11 +31,15 @@ public struct AlertRecord: Sendable, Hashable {
     public var value: Double?
     /// The event's JSON, byte for byte as published.
     public var event: String
-    /// The silence a raise or clear is marked with (its `silenced` field).
+    /// Why notifying sinks hold a raise or clear back: the silence id or `maintenance:<name>` of
+    /// its `silenced` field, else ``flappingMark`` when it has `"flapping": true`.
     public var silenced: String?
 
-    /// Whether notifying sinks skip it (a silence marked it).
+    /// Whether notifying sinks skip it (a silence, maintenance window or flapping marked it).
     public var isSilenced: Bool { silenced != nil }
+
+    /// The `silenced` column of an event held back only because its rule was flapping.
+    public static let flappingMark = "flapping"
 
     public init(
         id: String, type: Kind, alert: String, device: String, severity: String? = nil, at: Int64,

@@ -57,7 +57,8 @@ struct RulesCommand: ParsableCommand {
 
         func run() throws {
             let (rules, _, directory) = try location.load()
-            print("\(directory): \(rules.rules.count) rules OK")
+            let windows = rules.maintenance.windows.count
+            print("\(directory): \(rules.rules.count) rules" + (windows > 0 ? ", \(windows) maintenance window(s)" : "") + " OK")
         }
     }
 

@@ -87,7 +87,7 @@ public final class RuleFilesWatcher: @unchecked Sendable {
         do {
             let summary = try pipeline.reload(rules)
             logger.info("rules reloaded", metadata: [
-                "reason": "\(reason)", "rules": "\(rules.rules.count)",
+                "reason": "\(reason)", "rules": "\(rules.rules.count)", "maintenanceWindows": "\(rules.maintenance.windows.count)",
                 "added": "\(summary.added.joined(separator: ","))", "removed": "\(summary.removed.joined(separator: ","))",
                 "changed": "\(summary.changed.joined(separator: ","))", "unchanged": "\(summary.unchanged.count)",
             ])

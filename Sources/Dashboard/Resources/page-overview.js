@@ -44,7 +44,9 @@ export function overviewPage() {
         a.severity ? [' ', h('span', { class: `severity severity-${a.severity}` }, a.severity)] : null,
         h('span', { class: 'muted' }, ` · since ${formatTime(parseTime(a.at))}`),
         a.message ? h('span', { class: 'message' }, ` · ${a.message}`) : null,
-        a.silenced ? [' ', h('span', { class: 'badge silenced', title: `silence ${a.silenced}` }, 'silenced')] : null,
+        a.silenced ? [' ', h('span', { class: 'badge silenced', title: a.silenced.startsWith('maintenance:') ? `maintenance window ${a.silenced.slice(12)}` : `silence ${a.silenced}` },
+            a.silenced.startsWith('maintenance:') ? 'maintenance' : 'silenced')] : null,
+        a.flapping ? [' ', h('span', { class: 'badge silenced', title: 'raised while flapping: notifications held back until it settles' }, 'flapping')] : null,
         acknowledgement(a))));
   }
 
