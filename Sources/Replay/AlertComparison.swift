@@ -39,10 +39,12 @@ public struct AlertComparison: Sendable {
         for event in baseline {
             groups[Key(type: event.type, alert: event.alert, device: event.device), default: ([], [])].baseline.append(event.at)
             summaries[event.alert, default: RuleDifferenceSummary(alert: event.alert)].baseline += 1
+            if event.notifies { summaries[event.alert]?.baselineNotifications += 1 }
         }
         for event in candidate {
             groups[Key(type: event.type, alert: event.alert, device: event.device), default: ([], [])].candidate.append(event.at)
             summaries[event.alert, default: RuleDifferenceSummary(alert: event.alert)].candidate += 1
+            if event.notifies { summaries[event.alert]?.candidateNotifications += 1 }
         }
         var differences: [AlertDifference] = []
         for (key, times) in groups {

@@ -54,11 +54,12 @@ public struct DifferenceFormatter: Sendable {
             return []
         case .jsonl:
             return rules.map {
-                #"{"summary":{"alert":\#(ReplayText.jsonString($0.alert)),"\#(baselineName)":\#($0.baseline),"\#(candidateName)":\#($0.candidate),"added":\#($0.added),"removed":\#($0.removed),"moved":\#($0.moved)}}"#
+                #"{"summary":{"alert":\#(ReplayText.jsonString($0.alert)),"\#(baselineName)":\#($0.baseline),"\#(candidateName)":\#($0.candidate),"added":\#($0.added),"removed":\#($0.removed),"moved":\#($0.moved),"notifications":{"\#(baselineName)":\#($0.baselineNotifications),"\#(candidateName)":\#($0.candidateNotifications),"saved":\#($0.savedNotifications)}}}"#
             }
         case .table:
             let width = max(5, rules.map(\.alert.count).max() ?? 0)
-            let columns = [baselineName, candidateName, "added", "removed", "moved"]
+            let columns = [baselineName, candidateName, "added", "removed", "moved", "notify " + baselineName,
+                           "notify " + candidateName, "saved"]
             func row(_ first: String, _ cells: [String]) -> String {
                 ReplayText.padded(first, width) + zip(cells, columns).map { cell, title in
                     "  " + String(repeating: " ", count: max(0, max(title.count, 7) - cell.count)) + cell
@@ -66,7 +67,9 @@ public struct DifferenceFormatter: Sendable {
             }
             var lines = ["", row("RULE", columns.map { $0.uppercased() })]
             for rule in rules {
-                lines.append(row(rule.alert, [rule.baseline, rule.candidate, rule.added, rule.removed, rule.moved].map(String.init)))
+                lines.append(row(rule.alert, [rule.baseline, rule.candidate, rule.added, rule.removed, rule.moved,
+                                              rule.baselineNotifications, rule.candidateNotifications,
+                                              rule.savedNotifications].map(String.init)))
             }
             let verdict = comparison.isIdentical ? "identical" : "\(comparison.differenceCount) difference(s)"
             lines.append("\(baselineName) vs \(candidateName): \(verdict)"

@@ -8,6 +8,13 @@ public struct RuleDifferenceSummary: Sendable, Hashable {
     public var added = 0
     public var removed = 0
     public var moved = 0
+    /// Events each side would send to notifying sinks (Alertmanager, webhooks): the others are
+    /// held back by silences, maintenance windows or flapping.
+    public var baselineNotifications = 0
+    public var candidateNotifications = 0
+
+    /// Notifications the candidate saves over the baseline (negative: it sends more).
+    public var savedNotifications: Int { baselineNotifications - candidateNotifications }
 
     public init(alert: String) {
         self.alert = alert

@@ -62,6 +62,9 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "With --diff, ignore events moved by at most this much (e.g. 1s). Default: 1s against the live log (the daemon's clock ticks once a second), 0 between rule sets.")
     var tolerance: String?
 
+    @Option(help: "What-if silences: a file with a 'maintenance:' list (as in Rules/maintenance.yaml) whose windows also mute the replayed (with --rules DRAFT --diff, the draft's) alerts; --diff counts the notifications they save.")
+    var silences: String?
+
     @Option(help: "Seed of the replayed event ids (the same seed gives the same ids).")
     var seed: UInt64 = 0
 
@@ -130,7 +133,10 @@ struct ReplayCommand: ParsableCommand {
         }
         let catalog = try Self.catalog(directory: settings.devices)
         let schema = RuleSchema(catalog: catalog)
-        let candidate = try Self.ruleSet(directory: rules ?? configuredRules, schema: schema)
+        var candidate = try Self.ruleSet(directory: rules ?? configuredRules, schema: schema)
+        if let silences {
+            candidate = candidate.addingMaintenance(try Self.silences(file: silences, schema: schema))
+        }
         let current = whatIf ? try Self.ruleSet(directory: currentRules, schema: schema) : nil
 
         let output = OutputBuffer()
@@ -275,6 +281,23 @@ struct ReplayCommand: ParsableCommand {
             return try DeviceCatalog.load(directory: directory)
         } catch {
             for diagnostic in error.diagnostics { printError(diagnostic.description) }
+            throw ExitCode(2)
+        }
+    }
+
+    /// `--silences FILE`: its maintenance windows; exit 2 with every diagnostic when it is invalid.
+    private static func silences(file: String, schema: RuleSchema) throws -> MaintenanceSchedule {
+        let contents: String
+        do throws(TextFile.Failure) {
+            contents = try TextFile.read(file)
+        } catch {
+            throw CommandFailure.exit("--silences \(file): \(error.reason)", code: 2)
+        }
+        do {
+            return try RuleSet.maintenance(file: file, contents: contents, schema: schema)
+        } catch {
+            for diagnostic in error.diagnostics { printError(diagnostic.description) }
+            printError("\(error.diagnostics.count) error(s) in \(file)")
             throw ExitCode(2)
         }
     }

@@ -73,7 +73,7 @@ final class ReplayCommandTests: XCTestCase {
         XCTAssertEqual(result.status, 1, result.stderr)
         let output = lines(result.stdout)
         XCTAssertEqual(output.first, "~ 2027-01-15T08:04:00Z      AlertRaised   TooHot  gh-01  moved +30s to 2027-01-15T08:04:30Z")
-        XCTAssertTrue(output.contains { $0.hasPrefix("TooHot") && $0.hasSuffix("      2        2        0        0        1") },
+        XCTAssertTrue(output.contains { $0.hasPrefix("TooHot") && $0.contains("      2        2        0        0        1") },
                       result.stdout)
         XCTAssertEqual(output.last, "current vs draft: 1 difference(s)")
     }
@@ -83,9 +83,33 @@ final class ReplayCommandTests: XCTestCase {
         let result = try replay(["--baseline", fixture.rulesDirectory(), "--diff", "--format", "jsonl"], rules: draft)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(lines(result.stdout), [
-            #"{"summary":{"alert":"Quiet","current":3,"draft":3,"added":0,"removed":0,"moved":0}}"#,
-            #"{"summary":{"alert":"TooHot","current":2,"draft":2,"added":0,"removed":0,"moved":0}}"#,
+            #"{"summary":{"alert":"Quiet","current":3,"draft":3,"added":0,"removed":0,"moved":0,"notifications":{"current":3,"draft":3,"saved":0}}}"#,
+            #"{"summary":{"alert":"TooHot","current":2,"draft":2,"added":0,"removed":0,"moved":0,"notifications":{"current":2,"draft":2,"saved":0}}}"#,
         ])
+    }
+
+    func testWhatIfSilencesReportTheNotificationsTheySave() throws {
+        let silences = fixture.directory.file("silences.yaml")
+        try """
+            maintenance:
+              - {name: gh-works, device: "gh-*", from: 2027-01-15T08:00:00Z, to: 2027-01-15T09:00:00Z}
+            """.write(toFile: silences, atomically: true, encoding: .utf8)
+        let draft = try fixture.rulesDirectory(name: "draft")
+        var result = try replay(["--baseline", fixture.rulesDirectory(), "--diff", "--format", "jsonl", "--silences", silences], rules: draft)
+        XCTAssertEqual(result.status, 0, "the same events, only muted: " + result.stderr)
+        XCTAssertEqual(lines(result.stdout).last,
+                       #"{"summary":{"alert":"TooHot","current":2,"draft":2,"added":0,"removed":0,"moved":0,"notifications":{"current":2,"draft":0,"saved":2}}}"#)
+
+        result = try replay(["--format", "jsonl", "--device", "gh-01", "--silences", silences])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(lines(result.stdout).allSatisfy { $0.hasSuffix(#","silenced":"maintenance:gh-works"}"#) }, result.stdout)
+
+        let broken = fixture.directory.file("broken.yaml")
+        try "maintenance:\n  - {name: x, device: \"gh-*\", every: someday, from: \"01:00\", to: \"02:00\"}\n"
+            .write(toFile: broken, atomically: true, encoding: .utf8)
+        result = try replay(["--silences", broken])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.stderr.contains("broken.yaml:2:38: unknown day 'someday'"), result.stderr)
     }
 
     func testBadFlagsAndFilesExitTwo() throws {

@@ -56,8 +56,19 @@ final class ReplayWhatIfTests: XCTestCase {
             var summary = RuleDifferenceSummary(alert: "TooHot")
             summary.baseline = 2
             summary.removed = 2
+            summary.baselineNotifications = 2
             return summary
         }())
+    }
+
+    func testKeepFiringForMovesTheClearAndMutedEventsAreNotCountedAsNotifications() throws {
+        let draft = ReplayFixture.rules.replacingOccurrences(of: "    severity: critical\n", with: "    severity: critical\n    keep_firing_for: 1m\n")
+            + "\nmaintenance:\n  - {name: q-works, device: \"q-*\", from: 2000-01-01T00:00Z, to: 2100-01-01T00:00Z}\n"
+        let (comparison, _) = try compare(draft)
+        let quiet = try XCTUnwrap(comparison.summaries["Quiet"])
+        XCTAssertEqual([quiet.baselineNotifications, quiet.candidate, quiet.candidateNotifications, quiet.savedNotifications], [3, 3, 0, 3])
+        XCTAssertEqual(comparison.summaries["TooHot"]?.moved, 1, "keep_firing_for: 1m moves the clear a minute later")
+        XCTAssertEqual(comparison.summaries["TooHot"]?.savedNotifications, 0)
     }
 
     func testNewRuleAddsItsAlerts() throws {
