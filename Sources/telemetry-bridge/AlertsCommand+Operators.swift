@@ -20,8 +20,13 @@ extension AlertsCommand {
         @Argument(help: "The device id.") var device: String
         @OptionGroup var who: OperatorOptions
         @OptionGroup var store: StoreOptions
+        @OptionGroup var remote: RemoteCommandOptions
 
         func run() throws {
+            if remote.broker != nil {
+                return try remote.send("ack", ["alert": alert, "device": device, "by": try who.name(), "comment": who.comment],
+                                       config: store.config)
+            }
             let operations = AlertOperator(store: try store.openStore())
             let request = AcknowledgeRequest(alert: alert, device: device, by: try who.name(), comment: who.comment)
             do {
@@ -52,6 +57,7 @@ extension AlertsCommand {
         @Option(help: "With --dry-run: how many days back to look.") var days: Int = 7
         @OptionGroup var who: OperatorOptions
         @OptionGroup var store: StoreOptions
+        @OptionGroup var remote: RemoteCommandOptions
 
         func run() throws {
             let now = WallClock.milliseconds()
@@ -62,6 +68,10 @@ extension AlertsCommand {
             object["startsAt"] = start
             object["endsAt"] = end
             object["duration"] = duration
+            if remote.broker != nil {
+                if dryRun { throw CommandFailure.exit("--dry-run reads the database: give --db, not --broker", code: 2) }
+                return try remote.send("silence", object, config: store.config)
+            }
             if dryRun, end == nil, duration == nil { object["duration"] = "1h" }
             let command: OperatorCommand
             do throws(OperatorError) {
@@ -140,8 +150,12 @@ extension AlertsCommand {
         @Argument(help: "The silence's id.") var id: String
         @OptionGroup var who: OperatorOptions
         @OptionGroup var store: StoreOptions
+        @OptionGroup var remote: RemoteCommandOptions
 
         func run() throws {
+            if remote.broker != nil {
+                return try remote.send("unsilence", ["id": id, "by": try who.name()], config: store.config)
+            }
             let operations = AlertOperator(store: try store.openStore())
             let request = UnsilenceRequest(id: id, by: try who.name())
             do {

@@ -137,6 +137,36 @@ final class OperatorCommandTests: XCTestCase {
         XCTAssertTrue(again.stderr.contains("error: alert: alert 'HotNow' of device 'gh-02' was already acknowledged by cy"), again.stderr)
     }
 
+    func testTheCLISendsCommandsThroughTheBrokerAndPrintsTheBridgesAnswer() throws {
+        try publishTemperature(35, device: "gh-01")
+        try waitForStore(database) { try $0.alerts().count == 1 }
+        let remote = ["--broker", broker.url, "--bridge-id", "bridge-under-test", "--by", "dee"]
+        let ack = try BridgeProcess.command(["alerts", "ack", "HotNow", "gh-01", "--comment", "looking"] + remote,
+                                            directory: directory, name: "remote-ack")
+        XCTAssertEqual(ack.status, 0, ack.stderr)
+        let stored = try XCTUnwrap(TelemetryStore(path: database).operatorEvents().last?.record)
+        XCTAssertEqual(ack.stdout, stored.event + "\n", "the event printed byte for byte as stored")
+        XCTAssertTrue(stored.event.contains(#""by":"dee","comment":"looking""#), stored.event)
+
+        let again = try BridgeProcess.command(["alerts", "ack", "HotNow", "gh-01"] + remote, directory: directory, name: "remote-again")
+        XCTAssertEqual(again.status, 1)
+        XCTAssertTrue(again.stderr.contains("already acknowledged by dee"), again.stderr)
+
+        let silence = try BridgeProcess.command(["alerts", "silence", "--device", "gh-0?", "--duration", "2h"] + remote,
+                                                directory: directory, name: "remote-silence")
+        XCTAssertEqual(silence.status, 0, silence.stderr)
+        XCTAssertTrue(silence.stdout.hasPrefix(#"{"type":"SilenceCreated""#), silence.stdout)
+        let bad = try BridgeProcess.command(["alerts", "silence", "--device", "gh-*", "--duration", "soon"] + remote,
+                                            directory: directory, name: "remote-bad")
+        XCTAssertEqual(bad.status, 2, "an invalid command: " + bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("duration"), bad.stderr)
+
+        let nobody = try BridgeProcess.command(["alerts", "ack", "HotNow", "gh-01", "--broker", broker.url, "--bridge-id", "nobody",
+                                                "--timeout", "1", "--by", "dee"], directory: directory, name: "remote-nobody")
+        XCTAssertEqual(nobody.status, 1)
+        XCTAssertTrue(nobody.stderr.contains("no answer on telemetry-bridge/nobody/commands/ack/response within 1 s"), nobody.stderr)
+    }
+
     func testARetainedCommandIsNotCarriedOutByABridgeThatSubscribesLater() throws {
         try publishTemperature(35, device: "gh-01")
         try waitForStore(database) { try $0.alerts().count == 1 }
