@@ -25,6 +25,13 @@ extension RuleEngine {
             devices[d].instances[k].pendingSince = event.pendingSince
             devices[d].details[k].cause = event.cause
             devices[d].instances[k].lastValue = event.value ?? .nan
+            if event.flapping, let detection = timings[Int(devices[d].instances[k].rule)].flapping {
+                // The changes before the restart are not kept: the alert settles one window after
+                // its raise at the earliest.
+                devices[d].details[k].flapping = true
+                devices[d].details[k].changes = Array(repeating: event.at, count: detection.low + 1)
+                devices[d].nextDeadline = .min
+            }
         }
         for key in restores.keys where key.device == id { restores[key] = nil }
     }

@@ -70,9 +70,11 @@ public struct RuleSet: Sendable {
     }
 
     /// How much history (ms) rebuilds every rule's state: the longest window plus the longest
-    /// `for`. The daemon replays this much of the log on start.
+    /// `for` (or `clear_for` and `keep_firing_for` together, the countdowns of a firing alert).
+    /// The daemon replays this much of the log on start.
     public var lookback: Int64 {
-        (symbols.windows.map(\.duration).max() ?? 0) + (rules.map(\.holdFor).max() ?? 0)
+        (symbols.windows.map(\.duration).max() ?? 0)
+            + (rules.map { max($0.holdFor, $0.clearFor + $0.keepFiringFor) }.max() ?? 0)
     }
 
     /// The metric names rules read, so the daemon may skip feeding others (it need not).

@@ -1,6 +1,7 @@
 import Foundation
 @testable import Rules
 import Telemetry
+import XCTest
 
 /// The device types the shipped rules run against.
 let fleetSchema = RuleSchema(types: [
@@ -34,6 +35,15 @@ func diagnostics(_ yaml: String, schema: RuleSchema = fleetSchema, file: String 
         return []
     } catch {
         return error.diagnostics
+    }
+}
+
+/// Asserts the diagnostics, as `line:column message`, one by one start with `expected`.
+func assertDiagnostics(_ found: [RuleDiagnostic], startWith expected: [String], file: StaticString = #filePath, line: UInt = #line) {
+    let lines = found.map { "\($0.line):\($0.column) \($0.message)" }
+    XCTAssertEqual(lines.count, expected.count, lines.joined(separator: "\n"), file: file, line: line)
+    for (text, prefix) in zip(lines, expected) {
+        XCTAssertTrue(text.hasPrefix(prefix), "\(text) does not start with \(prefix)", file: file, line: line)
     }
 }
 

@@ -33,7 +33,6 @@ final class FlapControlTests: XCTestCase {
                 when: temperature < 3
                 flapping: 5
             """)
-        let lines = found.map { "\($0.line):\($0.column) \($0.message)" }
         let expected = [
             "5:16 'clear_for' must be a duration",
             "6:22 'keep_firing_for' must be a single value",
@@ -42,10 +41,7 @@ final class FlapControlTests: XCTestCase {
             "7:45 unknown key 'hight' in flapping",
             "11:15 flapping takes {window: 1h, high: 6, low: 2}",
         ]
-        XCTAssertEqual(lines.count, expected.count, lines.joined(separator: "\n"))
-        for (line, prefix) in zip(lines, expected) {
-            XCTAssertTrue(line.hasPrefix(prefix), "\(line) does not start with \(prefix)")
-        }
+        assertDiagnostics(found, startWith: expected)
         XCTAssertEqual(found.first { $0.column == 45 }?.suggestion, "high")
     }
 
@@ -212,5 +208,26 @@ extension AlertEvent {
         case .raised(let event): event.flapping
         case .cleared(let event): event.flapping
         }
+    }
+}
+
+extension FlapControlTests {
+    /// A restart restores firing alerts and replays the lookback as a warm-up: a `clear_for`
+    /// countdown running before it ends at the same moment after it.
+    func testARestartRebuildsACountdownFromTheLookback() throws {
+        let set = try rules(for: 0, clearFor: 3 * minute, keep: 0)
+        XCTAssertEqual(set.lookback, 3 * minute)
+        var live = RuleEngine(rules: set, idGenerator: UUIDv7Generator(seed: 1))
+        let values: [Double] = [31, 27, 27, 27, 27, 27]
+        let uninterrupted = live.feed(gh01, "temperature", values)
+        XCTAssertEqual(summary(uninterrupted).last, "AlertCleared Hot gh-01 at 4m value 27")
+
+        // Restarted after the reading at 2m: restore the raise, warm up on (2m - lookback, 2m].
+        var restarted = RuleEngine(rules: set, idGenerator: UUIDv7Generator(seed: 2))
+        guard case .raised(let raised) = uninterrupted[0] else { return XCTFail("no raise") }
+        restarted.restoreFiring([raised], warmUpUntil: 2 * minute)
+        XCTAssertEqual(restarted.feed(gh01, "temperature", Array(values[0...2])), [])
+        let after = restarted.feed(gh01, "temperature", Array(values[3...]), start: 3 * minute)
+        XCTAssertEqual(summary(after), ["AlertCleared Hot gh-01 at 4m value 27"])
     }
 }

@@ -60,7 +60,6 @@ final class MaintenanceWindowTests: XCTestCase {
                 where: site ==
                 from: yesterday
             """, file: "maintenance.yaml")
-        let lines = found.map { "\($0.line):\($0.column) \($0.message)" }
         let expected = [
             "2:11 a window name may only use letters",
             "4:21 unknown day 'funday'",
@@ -75,10 +74,7 @@ final class MaintenanceWindowTests: XCTestCase {
             "18:19 ",
             "19:11 'from' must be a date and time",
         ]
-        XCTAssertEqual(found.count, expected.count, lines.joined(separator: "\n"))
-        for (line, prefix) in zip(lines, expected) {
-            XCTAssertTrue(line.hasPrefix(prefix), "\(line) does not start with \(prefix)")
-        }
+        assertDiagnostics(found, startWith: expected)
         XCTAssertEqual(found.first { $0.line == 7 }?.suggestion, "Europe/Berlin")
         XCTAssertTrue(found.first { $0.line == 4 }?.description.contains("maintenance.yaml:4:21") ?? false)
     }
