@@ -1,6 +1,7 @@
 import Foundation
 import Operations
 import Rules
+import TestSupport
 import XCTest
 
 /// The dashboard's pages rendered by headless chromium from a real server over a seeded database.
@@ -142,6 +143,35 @@ final class BrowserTests: BrowserTestCase {
         XCTAssertEqual(page.all("li", within: list).compactMap { $0["data-alert-id"] }, ["raise-b"])
         XCTAssertTrue(page.all(classes: ["acknowledged"], within: list).isEmpty)
         XCTAssertTrue(page.all("button", classes: ["ack-button"], within: list).isEmpty)
+    }
+
+    /// A real click: chromium driven over the DevTools protocol clicks Acknowledge, answers the
+    /// two prompts (name, comment), and the page repaints the alert as acknowledged by the
+    /// event the server stored.
+    func testClickingAcknowledgeAcknowledgesTheAlertAndThePageShowsIt() async throws {
+        let profile = try TemporaryDirectory(prefix: "chromium-cdp")
+        defer { profile.remove() }
+        let chromium = self.chromium
+        let page = url("/?live=0").absoluteString
+        let session = try await ChromiumSession.run { try ChromiumSession(chromium: chromium, profile: profile.path) }
+        defer { session.close() }
+        let (ready, clicked, shown) = try await ChromiumSession.run { () -> (Bool, Bool, String?) in
+            try session.open(page)
+            let ready = try session.waitFor("document.body && document.body.dataset.ready === '1' && !!document.querySelector('button.ack-button')")
+            session.answerDialogs(["ana", "venting"])
+            _ = try session.evaluate("document.querySelector('button.ack-button[data-ack=\"raise-b\"]').click()")
+            let clicked = try session.waitFor("!!document.querySelector('.firing-list .acknowledged')")
+            let shown = try session.evaluate("document.querySelector('.firing-list .acknowledged').dataset.acknowledgedBy") as? String
+            return (ready, clicked, shown)
+        }
+        XCTAssertTrue(ready, "the overview did not render its Acknowledge button")
+        XCTAssertEqual(session.dialogs, ["Acknowledge as", "Comment (optional)"])
+        XCTAssertTrue(clicked, "the page never showed the acknowledgement")
+        XCTAssertEqual(shown, "ana")
+        let stored = try XCTUnwrap(store.operatorEvents().last?.record)
+        XCTAssertEqual(stored.type, .acknowledged)
+        XCTAssertEqual(stored.raisedID, "raise-b")
+        XCTAssertTrue(stored.event.contains(#""by":"ana","comment":"venting""#), stored.event)
     }
 
     func testTheSilencesPageListsSilencesAndPreviewsOneFromItsAddress() async throws {
