@@ -121,11 +121,17 @@ public struct Replayer: Sendable {
         return count
     }
 
-    /// The events of one rule set over the scope, in device then event-time order.
+    /// The events of one rule set over the scope, in event-time order across devices.
     public func events(_ rules: RuleSet) throws -> [AlertEvent] {
         var all: [AlertEvent] = []
         try run([rules]) { all += $0.events[0] }
-        return all
+        return Self.inEventTimeOrder(all)
+    }
+
+    /// Events by event time; at the same time, in the order the replay produced them (device
+    /// order, then the engine's: a clear before the raise that follows it).
+    public static func inEventTimeOrder(_ events: [AlertEvent]) -> [AlertEvent] {
+        events.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
     }
 
     /// The devices in scope, by id, as the store knows them (latest type and labels).

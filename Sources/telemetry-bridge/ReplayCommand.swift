@@ -162,11 +162,11 @@ struct ReplayCommand: ParsableCommand {
                 let collector: ReportCollector? = report == nil ? nil
                     : ReportCollector(ReplayReport(start: reportStart, end: reportEnd, catalog: catalog, rules: candidate))
                 if let header = formatter.header { try output.line(header) }
+                // Devices are replayed one after the other; the alerts (far fewer than the
+                // readings) are kept and written in global event-time order at the end.
+                var events: [AlertEvent] = []
                 func write(_ replay: DeviceReplay) throws {
-                    for event in replay.events[0] {
-                        collector?.report.add(event)
-                        try output.line(formatter.line(for: event))
-                    }
+                    events += replay.events[0]
                 }
                 if collector == nil, !showsProgress {
                     try replayer.run([candidate], write)
@@ -175,6 +175,10 @@ struct ReplayCommand: ParsableCommand {
                         collector?.report.add(reading, device: device)
                         progress.advance()
                     }, write)
+                }
+                for event in Replayer.inEventTimeOrder(events) {
+                    collector?.report.add(event)
+                    try output.line(formatter.line(for: event))
                 }
                 if let report, let collector {
                     do {

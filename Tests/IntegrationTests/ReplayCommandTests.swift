@@ -55,9 +55,9 @@ final class ReplayCommandTests: XCTestCase {
         let table = lines(result.stdout)
         XCTAssertEqual(table.count, 3, result.stdout)
         XCTAssertTrue(table[0].hasPrefix("TIME"), table[0])
-        // Grouped by device, each in event-time order.
-        XCTAssertTrue(table[1].hasPrefix("2027-01-15T08:06:00Z") && table[1].contains("q-01"), table[1])
-        XCTAssertTrue(table[2].hasPrefix("2027-01-15T08:05:00Z") && table[2].contains("q-02"), table[2])
+        // In global event-time order, across devices.
+        XCTAssertTrue(table[1].hasPrefix("2027-01-15T08:05:00Z") && table[1].contains("q-02"), table[1])
+        XCTAssertTrue(table[2].hasPrefix("2027-01-15T08:06:00Z") && table[2].contains("q-01"), table[2])
         let alertColumn = table[0].range(of: "ALERT").map { table[0].distance(from: table[0].startIndex, to: $0.lowerBound) }
         for row in table.dropFirst() {
             XCTAssertEqual(row.range(of: "Quiet").map { row.distance(from: row.startIndex, to: $0.lowerBound) }, alertColumn)

@@ -41,9 +41,10 @@ final class ReplayerTests: XCTestCase {
         let events = try Replayer(store: fixture.store, scope: ReplayScope(devices: ["q-*"])).events(fixture.ruleSet())
         // q-01: last heard at +60s, silent(5m) is due at +360s; heard again at +1200s.
         // q-02: heard once at +0s; the range ends at the latest stored reading (+1200s).
-        XCTAssertEqual(summary(events), ["AlertRaised Quiet q-01 +360s", "AlertCleared Quiet q-01 +1200s",
-                                         "AlertRaised Quiet q-02 +300s"])
-        XCTAssertEqual(events.first?.value, 300, "the value of silent() is the seconds of silence")
+        // In event-time order across devices.
+        XCTAssertEqual(summary(events), ["AlertRaised Quiet q-02 +300s", "AlertRaised Quiet q-01 +360s",
+                                         "AlertCleared Quiet q-01 +1200s"])
+        XCTAssertEqual(events[1].value, 300, "the value of silent() is the seconds of silence")
     }
 
     func testTheLogsSilencesMarkReplayedRaisesAsLive() throws {
@@ -55,7 +56,7 @@ final class ReplayerTests: XCTestCase {
         _ = try operations.unsilence(UnsilenceRequest(id: created.record.id, by: "ana"), now: base + 1_000_000)
         let events = try Replayer(store: fixture.store, scope: ReplayScope(devices: ["q-*"])).events(fixture.ruleSet())
         XCTAssertEqual(events.map { "\(summary([$0])[0]) \(Self.silence(of: $0) == created.record.id ? "silenced" : "-")" },
-                       ["AlertRaised Quiet q-01 +360s silenced", "AlertCleared Quiet q-01 +1200s silenced", "AlertRaised Quiet q-02 +300s -"])
+                       ["AlertRaised Quiet q-02 +300s -", "AlertRaised Quiet q-01 +360s silenced", "AlertCleared Quiet q-01 +1200s silenced"])
     }
 
     private static func silence(of event: AlertEvent) -> String? {
