@@ -33,7 +33,7 @@ public struct Replayer: Sendable {
     /// - Returns: how many readings were replayed (lookback included).
     @discardableResult
     public func run(_ ruleSets: [RuleSet], _ body: (DeviceReplay) throws -> Void) throws -> Int {
-        try run(ruleSets, observe: nil, body)
+        try run(ruleSets, observe: nil, finished: nil, body)
     }
 
     /// `run(_:_:)` that also shows every replayed reading (lookback included) with its device
@@ -42,11 +42,12 @@ public struct Replayer: Sendable {
     public func run(
         _ ruleSets: [RuleSet], observing observe: (Reading, Device) -> Void, _ body: (DeviceReplay) throws -> Void
     ) throws -> Int {
-        try withoutActuallyEscaping(observe) { try run(ruleSets, observe: $0, body) }
+        try withoutActuallyEscaping(observe) { try run(ruleSets, observe: $0, finished: nil, body) }
     }
 
     private func run(
-        _ ruleSets: [RuleSet], observe: ((Reading, Device) -> Void)?, _ body: (DeviceReplay) throws -> Void
+        _ ruleSets: [RuleSet], observe: ((Reading, Device) -> Void)?, finished: ((String, [RuleEngine]) -> Void)?,
+        _ body: (DeviceReplay) throws -> Void
     ) throws -> Int {
         let devices = try storedDevices()
         guard !devices.isEmpty else { return 0 }
@@ -94,6 +95,7 @@ public struct Replayer: Sendable {
             for index in lanes.indices {
                 lanes[index].finish(at: end, into: &events[index])
             }
+            finished?(device.id, lanes.map(\.engine))
             try body(DeviceReplay(device: device.id, events: events.map { $0.filter { scope.contains($0.at) } }))
             current = nil
         }
@@ -126,6 +128,24 @@ public struct Replayer: Sendable {
         var all: [AlertEvent] = []
         try run([rules]) { all += $0.events[0] }
         return Self.inEventTimeOrder(all)
+    }
+
+    /// `rules explain`: the replay of one device up to `time` (inclusive; the scope's `from` and
+    /// devices are replaced), returning the rules' explanation at `time` and the device's events in
+    /// the range. Nil explanations when the device has no reading in the range and its lookback.
+    public func explain(_ rules: RuleSet, device: String, at time: Int64, from: Int64)
+        throws -> (explanations: [RuleExplanation]?, events: [AlertEvent])
+    {
+        var replayer = self
+        replayer.scope = ReplayScope(devices: [device])
+        replayer.scope.from = from
+        replayer.scope.to = time &+ 1
+        var engine: RuleEngine?
+        var events: [AlertEvent] = []
+        try withoutActuallyEscaping({ (_: String, engines: [RuleEngine]) in engine = engines.first }) { finished in
+            _ = try replayer.run([rules], observe: nil, finished: finished) { events += $0.events[0] }
+        }
+        return (engine?.explain(device: device, at: time), events)
     }
 
     /// Events by event time; at the same time, in the order the replay produced them (device

@@ -37,4 +37,7 @@ public struct Rule: Sendable, Hashable {
     var windows: [Int]
     /// Metric names a device type must have for the rule to apply to its devices.
     var requiredMetrics: Set<String>
+    /// The parsed conditions, for `rules explain`.
+    var whenExpression: Expression?
+    var clearExpression: Expression?
 }

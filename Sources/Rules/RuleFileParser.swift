@@ -227,6 +227,7 @@ struct RuleFileParser {
         var usesSilence = false
         var requiredMetrics: Set<String> = []
         var whenText = "", clearText = ""
+        var whenExpression: Expression?, clearExpression: Expression?
         if let node = nodes["when"]?.value {
             if let expression = parseExpression(node, key: "when") {
                 var checker = Checker(scope: scope, field: .when)
@@ -237,6 +238,7 @@ struct RuleFileParser {
                 usesSilence = checker.usesSilence
                 requiredMetrics = checker.metricsUsed
                 whenText = expression.description
+                whenExpression = expression
             }
         } else {
             diagnostics.append(source.diagnostic(at: nodes["alert"]?.key ?? item, length: 1, "rule '\(name)' is missing 'when:' (its condition)"))
@@ -249,6 +251,7 @@ struct RuleFileParser {
             dependsOnTime = dependsOnTime || checker.usesTime
             requiredMetrics.formUnion(checker.metricsUsed)
             clearText = expression.description
+            clearExpression = expression
         }
         if labelTests.count > 64, let node = nodes["when"]?.value {
             diagnostics.append(source.diagnostic(at: node, length: 1, "a rule may compare labels at most 64 times"))
@@ -322,7 +325,8 @@ struct RuleFileParser {
             annotations: annotations, file: source.name, line: line, canonicalText: canonical,
             when: whenProgram, clear: clearProgram, filter: filter, labelTests: labelTests, message: message,
             dependsOnTime: dependsOnTime, valueIsSilence: whenProgram.valueOp == nil && usesSilence,
-            metrics: metrics.sorted(), windows: windows.sorted(), requiredMetrics: requiredMetrics)
+            metrics: metrics.sorted(), windows: windows.sorted(), requiredMetrics: requiredMetrics,
+            whenExpression: whenExpression, clearExpression: clearExpression)
     }
 
     /// `flapping: {window: 1h, high: 6, low: 2}`.

@@ -8,7 +8,7 @@ struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
         abstract: "Validate and test alert rules.",
-        subcommands: [Check.self, Test.self]
+        subcommands: [Check.self, Test.self, Explain.self]
     )
 
     /// Where the rules and the catalog are: arguments and flags, else `rules` and `devices` of

@@ -20,7 +20,13 @@ struct StoreOptions: ParsableArguments {
 
     /// Opens the database; a missing file exits with code 2 (a store is never created here).
     func openStore() throws -> TelemetryStore {
-        let path = try settings().database
+        try Self.openStore(config: config, db: db)
+    }
+
+    /// Opens the database of a configuration file and `--db` flag (commands whose own options
+    /// carry them).
+    static func openStore(config: String?, db: String?) throws -> TelemetryStore {
+        let path = try ConfigurationResolver.resolveLocal(config: config, flags: ["db": db]).database
         guard FileManager.default.fileExists(atPath: path) else {
             throw CommandFailure.exit("\(path): no such database", code: 2)
         }

@@ -112,6 +112,39 @@ final class ReplayCommandTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("broken.yaml:2:38: unknown day 'someday'"), result.stderr)
     }
 
+    func testRulesExplainShowsTheStateEverySubExpressionAndTheLastChanges() throws {
+        let rules = try fixture.rulesDirectory()
+        func explain(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+            try BridgeProcess.command(["rules", "explain", rules, "--devices", RepositoryPaths.devices, "--db", fixture.database] + arguments,
+                                      directory: fixture.directory, name: "explain-\(UUID().uuidString.prefix(8))")
+        }
+        var result = try explain(["--device", "gh-01", "--at", "2027-01-15T08:04:30Z", "--rule", "TooHot"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(lines(result.stdout), [
+            "gh-01 at 2027-01-15T08:04:30Z, latest reading 2027-01-15T08:04:30Z",
+            "TooHot  \(rules)/rules.yaml:2  firing since 2027-01-15T08:04:00Z (pending since 2027-01-15T08:02:00Z)",
+            "  when",
+            "    (avg(temperature, 1m) > 30) = true",
+            "      avg(temperature, 1m) = 35  over (2027-01-15T08:03:30Z, 2027-01-15T08:04:30Z], 2 readings",
+            "  clear",
+            "    (avg(temperature, 1m) < 28) = false",
+            "      avg(temperature, 1m) = 35  over (2027-01-15T08:03:30Z, 2027-01-15T08:04:30Z], 2 readings",
+            "  last changes",
+            "    2027-01-15T08:04:00Z  raised   value 35  caused by the reading at 2027-01-15T08:02:00Z, held for 2m",
+        ])
+        result = try explain(["--device", "gh-01", "--at", "2027-01-15T08:06:00Z", "--format", "jsonl"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(lines(result.stdout).first?.hasPrefix(#"{"alert":"TooHot","file":"#) ?? false, result.stdout)
+        XCTAssertTrue(result.stdout.contains(#""state":"inactive""#), result.stdout)
+
+        result = try explain(["--device", "gh-01", "--rule", "TooHott"])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.stderr.contains("no rule 'TooHott' (did you mean 'TooHot'?)"), result.stderr)
+        result = try explain(["--device", "nobody", "--at", "2027-01-15T08:04:30Z"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.contains("no reading of device 'nobody'"), result.stderr)
+    }
+
     func testBadFlagsAndFilesExitTwo() throws {
         let broken = try fixture.rulesDirectory("rules:\n  - alert: Broken\n    when: avg(temprature, 5m) > 1\n", name: "broken")
         let cases: [([String], String?)] = [
