@@ -141,9 +141,7 @@ public final class IngestPipeline: Sendable {
                 if state.engine != nil {
                     let topic = messages[index].topic
                     let trace = messages[index].trace
-                    for reading in decoded[index].readings {
-                        events += state.engine?.process(reading, device: device, topic: topic, trace: trace) ?? []
-                    }
+                    events += state.engine?.process(decoded[index].readings, device: device, topic: topic, trace: trace) ?? []
                 }
             }
             let newDevices = addUnits(to: &batch, sent: state.unitsSent)

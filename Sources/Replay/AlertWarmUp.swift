@@ -52,16 +52,27 @@ public enum AlertWarmUp {
         let from = underflow ? Int64.min : start
         var replayed = 0
         // Devices last heard from before the tail: their final readings, so silent() can see them.
+        var finalsByDevice: [String: [Reading]] = [:]
         for reading in finals {
-            guard let last = latest[reading.series.device], last < from, reading.timestamp == last,
-                  let device = devices[reading.series.device] else { continue }
-            _ = engine.process(
-                Reading(device: device.id, metric: reading.series.metric, timestamp: reading.timestamp, value: reading.value),
-                device: device)
-            replayed += 1
+            guard let last = latest[reading.series.device], last < from, reading.timestamp == last else { continue }
+            finalsByDevice[reading.series.device, default: []].append(
+                Reading(device: reading.series.device, metric: reading.series.metric, timestamp: reading.timestamp, value: reading.value))
+        }
+        for (id, readings) in finalsByDevice.sorted(by: { $0.key < $1.key }) {
+            guard let device = devices[id] else { continue }
+            _ = engine.process(readings, device: device)
+            replayed += readings.count
         }
         var current: (id: String, handle: DeviceHandle)?
         var metrics: [String: MetricHandle] = [:]
+        // The readings of one device at one instant, evaluated together as live.
+        var run: (handle: DeviceHandle, timestamp: Int64)?
+        var runReadings: [(MetricHandle, Double)] = []
+        func flush() {
+            if let run { _ = engine.process(device: run.handle, timestamp: run.timestamp, readings: runReadings) }
+            run = nil
+            runReadings.removeAll(keepingCapacity: true)
+        }
         do {
             let (end, overflow) = cutoff.addingReportingOverflow(1)
             replayed += try store.forEachReadingByDevice(from: from, to: overflow ? nil : end, devices: nil) { reading in
@@ -76,8 +87,11 @@ public enum AlertWarmUp {
                     metric = engine.handle(forMetric: reading.metric)
                     metrics[reading.metric] = metric
                 }
-                _ = engine.process(device: handle, metric: metric, timestamp: reading.timestamp, value: reading.value)
+                if let current = run, current.handle != handle || current.timestamp != reading.timestamp { flush() }
+                run = (handle, reading.timestamp)
+                runReadings.append((metric, reading.value))
             }
+            flush()
         } catch let error as StorageError {
             throw error
         } catch {

@@ -26,22 +26,42 @@ struct ReplayLane {
         self.rangeStart = rangeStart
     }
 
+    /// The readings of the instant being gathered: evaluated together once the next instant (or
+    /// the end) shows that instant is complete.
+    private var run: (device: Device, timestamp: Int64, readings: [Reading])?
+
     mutating func feed(_ reading: Reading, device: Device, into events: inout [AlertEvent]) {
+        if let current = run, current.timestamp == reading.timestamp, current.device.id == device.id {
+            run?.readings.append(reading)
+            return
+        }
+        flush(into: &events)
         if let start = rangeStart, reading.timestamp >= start {
             rangeStart = nil
             if watermark != .min, start > watermark {
-                finish(at: start, into: &events)
+                advance(to: start, into: &events)
             }
         }
         if timeDriven, watermark != .min, reading.timestamp - 1 > watermark {
             events += engine.advanceFindingOnsets(to: reading.timestamp - 1)
         }
-        events += engine.process(reading, device: device)
-        watermark = max(watermark, reading.timestamp)
+        run = (device, reading.timestamp, [reading])
     }
 
     /// Moves the clock to `end` (inclusive) after the device's last reading in range.
     mutating func finish(at end: Int64, into events: inout [AlertEvent]) {
+        flush(into: &events)
+        advance(to: end, into: &events)
+    }
+
+    private mutating func flush(into events: inout [AlertEvent]) {
+        guard let current = run else { return }
+        run = nil
+        events += engine.process(current.readings, device: current.device)
+        watermark = max(watermark, current.timestamp)
+    }
+
+    private mutating func advance(to end: Int64, into events: inout [AlertEvent]) {
         guard watermark != .min, end > watermark else { return }
         events += timeDriven ? engine.advanceFindingOnsets(to: end) : engine.advance(to: end)
     }

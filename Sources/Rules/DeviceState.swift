@@ -28,6 +28,8 @@ struct DeviceState {
     var instances: [RuleInstance] = []
     /// Parallel to `instances`.
     var details: [RuleInstanceDetail] = []
+    /// Parallel to `instances`: scratch marks of the instances a group of readings evaluates.
+    var dirty: [Bool] = []
     /// Earliest `pendingSince + for` of a pending instance (a lower bound; `.max` when none).
     var nextDeadline = Int64.max
     /// `silent()` without a window: three intervals of the device type; 0 when it has none.

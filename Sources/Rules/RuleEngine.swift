@@ -61,6 +61,8 @@ public struct RuleEngine: Sendable {
     var metricNames: [String] = []
     var metricIndexes: [String: Int] = [:]
     var restores: [RestoreKey: AlertRaised] = [:]
+    /// Reused by the grouped `process` calls.
+    var groupScratch: [(metric: Int, value: Double)] = []
 
     struct WindowKey: Hashable {
         var metric: Int
@@ -144,6 +146,76 @@ public struct RuleEngine: Sendable {
         }
         var events: [AlertEvent] = []
         evaluator.apply(&devices[d], metric: m, timestamp: timestamp, value: value, topic: topic, trace: trace, events: &events)
+        return events
+    }
+
+    /// Feeds the readings of one device at one instant (the metrics of one message) together:
+    /// all values are applied first, then each rule that reads one of them (or every reading) is
+    /// evaluated once, so a condition over several metrics never sees a mix of this instant's
+    /// and older values. Readings are checked as by ``process(device:metric:timestamp:value:topic:trace:)``
+    /// (non-finite, late, duplicate ones are counted and skipped). Allocates nothing once the
+    /// engine's scratch space has grown, unless an event is emitted.
+    public mutating func process(
+        device: DeviceHandle, timestamp: Int64, readings: some Sequence<(MetricHandle, Double)>,
+        topic: String? = nil, trace: MessageTrace? = nil
+    ) -> [AlertEvent] {
+        var group = takeGroup()
+        for (metric, value) in readings { accept(metric.index, value, device: device.index, timestamp: timestamp, into: &group) }
+        return evaluate(&group, device: device.index, timestamp: timestamp, topic: topic, trace: trace)
+    }
+
+    /// ``process(device:timestamp:readings:topic:trace:)`` for readings of one device in runs of
+    /// equal timestamps (a message's readings; a SenML pack may hold several instants).
+    public mutating func process(_ readings: [Reading], device: Device, topic: String? = nil, trace: MessageTrace? = nil) -> [AlertEvent] {
+        let d = handle(for: device).index
+        var events: [AlertEvent] = []
+        var start = readings.startIndex
+        while start < readings.endIndex {
+            let timestamp = readings[start].timestamp
+            var group = takeGroup()
+            var end = start
+            while end < readings.endIndex, readings[end].timestamp == timestamp {
+                accept(intern(readings[end].metric), readings[end].value, device: d, timestamp: timestamp, into: &group)
+                end += 1
+            }
+            events += evaluate(&group, device: d, timestamp: timestamp, topic: topic, trace: trace)
+            start = end
+        }
+        return events
+    }
+
+    private mutating func takeGroup() -> [(metric: Int, value: Double)] {
+        var group: [(metric: Int, value: Double)] = []
+        swap(&group, &groupScratch)
+        group.removeAll(keepingCapacity: true)
+        return group
+    }
+
+    private mutating func accept(_ m: Int, _ value: Double, device d: Int, timestamp: Int64, into group: inout [(metric: Int, value: Double)]) {
+        evaluator.statistics.readings += 1
+        guard value.isFinite else {
+            evaluator.statistics.invalid += 1
+            return
+        }
+        guard timestamp >= devices[d].watermark else {
+            evaluator.statistics.late += 1
+            return
+        }
+        if m >= devices[d].lastTimes.count { devices[d].ensureMetricCapacity(metricNames.count) }
+        guard devices[d].lastTimes[m] != timestamp, !group.contains(where: { $0.metric == m }) else {
+            evaluator.statistics.duplicates += 1
+            return
+        }
+        group.append((m, value))
+    }
+
+    private mutating func evaluate(
+        _ group: inout [(metric: Int, value: Double)], device d: Int, timestamp: Int64, topic: String?, trace: MessageTrace?
+    ) -> [AlertEvent] {
+        defer { swap(&group, &groupScratch) }
+        guard !group.isEmpty else { return [] }
+        var events: [AlertEvent] = []
+        evaluator.applyGroup(&devices[d], timestamp: timestamp, readings: group, topic: topic, trace: trace, events: &events)
         return events
     }
 

@@ -53,6 +53,49 @@ struct RuleEvaluator {
         }
     }
 
+    /// Applies readings of one device at one instant (already checked against the watermark and
+    /// duplicates), then evaluates every instance that reads one of their metrics, or every
+    /// reading, once: a condition over several metrics sees all of that instant's values.
+    mutating func applyGroup(
+        _ state: inout DeviceState, timestamp: Int64, readings: [(metric: Int, value: Double)], topic: String?,
+        trace: MessageTrace?, events: inout [AlertEvent]
+    ) {
+        if timestamp >= state.nextDeadline {
+            fireDueTimers(&state, limit: timestamp, inclusive: false, events: &events)
+        }
+        state.watermark = timestamp
+        let cause = AlertCause(topic: topic, at: timestamp, trace: trace)
+        if state.dirty.count != state.instances.count { state.dirty = Array(repeating: false, count: state.instances.count) }
+        var evictAll = false
+        for (m, value) in readings {
+            state.latest[m] = value
+            state.lastTimes[m] = timestamp
+            guard m < state.windowsByMetric.count else {
+                evictAll = true
+                continue
+            }
+            for slot in state.windowsByMetric[m] {
+                state.windows[slot].append(time: timestamp, value: value)
+            }
+        }
+        for (m, _) in readings where m < state.windowsByMetric.count {
+            for slot in state.evictByMetric[m] {
+                state.windows[slot].evict(now: timestamp)
+            }
+            for k in state.instancesByMetric[m] { state.dirty[k] = true }
+        }
+        if evictAll {
+            for slot in state.windows.indices where !state.windows[slot].features.isEmpty {
+                state.windows[slot].evict(now: timestamp)
+            }
+        }
+        for k in state.everyReading { state.dirty[k] = true }
+        for k in state.dirty.indices where state.dirty[k] {
+            state.dirty[k] = false
+            step(&state, k, now: timestamp, cause: cause, events: &events)
+        }
+    }
+
     /// `RuleEngine.advance(to:)` for one device.
     mutating func advance(_ state: inout DeviceState, to time: Int64, events: inout [AlertEvent]) {
         if state.nextDeadline <= time {
