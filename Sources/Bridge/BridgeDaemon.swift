@@ -57,7 +57,8 @@ public final class BridgeDaemon: Sendable {
         var rules: RuleSet?
         if let rulesDirectory {
             do {
-                rules = try RuleSet.load(directory: rulesDirectory, schema: schema)
+                rules = try RuleSet.load(directory: rulesDirectory, schema: schema,
+                                         attributesFile: RuleSet.attributesFile(devices: configuration.devices))
             } catch {
                 throw .rules(error)
             }
@@ -132,7 +133,9 @@ public final class BridgeDaemon: Sendable {
         self.httpDispatchers = httpDispatchers
         self.poster = poster
         self.pipeline = pipeline
-        watcher = rulesDirectory.map { RuleFilesWatcher(directory: $0, schema: schema, pipeline: pipeline, logger: logger) }
+        watcher = rulesDirectory.map { RuleFilesWatcher(directory: $0, schema: schema,
+                                                                       attributesFile: RuleSet.attributesFile(devices: configuration.devices),
+                                                                       pipeline: pipeline, logger: logger) }
         do {
             mqttConfiguration = try configuration.mqttConfiguration()
         } catch {

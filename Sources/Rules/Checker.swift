@@ -94,6 +94,21 @@ struct Checker {
     }
 
     private mutating func identifier(_ name: String, node: Expression, symbols: inout SymbolTable) -> ValueType? {
+        if name.hasPrefix("attr.") {
+            let attribute = String(name.dropFirst(5))
+            guard field != .where else { return fail(node, "'where' filters on labels only; use attr.\(attribute) in 'when'") }
+            guard scope.attributes.contains(attribute) else {
+                let place = scope.attributesFile.isEmpty ? "there is no attributes file (Devices/attributes.yaml)" : "not set in " + scope.attributesFile
+                return fail(node, "unknown attribute '\(attribute)': \(place)",
+                            suggestion: Suggestion.nearest(to: attribute, in: scope.attributes.sorted()).map { "attr." + $0 })
+            }
+            guard scope.coveredAttributes.contains(attribute) else {
+                return fail(node, "attribute '\(attribute)' is not set for every device this rule selects;"
+                            + " give it a default under \"*\" in \(scope.attributesFile) or narrow 'devices:'")
+            }
+            emit(.attribute(symbols.attribute(attribute)), pops: 0)
+            return .number
+        }
         if scope.metrics.contains(name) {
             guard field != .where else {
                 return fail(node, "'where' filters on labels only; metric '\(name)' belongs in 'when'")

@@ -32,6 +32,8 @@ struct DeviceState {
     var dirty: [Bool] = []
     /// Earliest `pendingSince + for` of a pending instance (a lower bound; `.max` when none).
     var nextDeadline = Int64.max
+    /// Per `SymbolTable` attribute: the device's value, NaN when unset.
+    var attributes: [Double] = []
     /// `silent()` without a window: three intervals of the device type; 0 when it has none.
     var silentDefault: Int64 = 0
 

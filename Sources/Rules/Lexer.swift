@@ -27,12 +27,12 @@ struct Lexer {
         return s >= "0" && s <= "9"
     }
 
-    private static func isIdentifierStart(_ s: Unicode.Scalar?) -> Bool {
+    static func isIdentifierStart(_ s: Unicode.Scalar?) -> Bool {
         guard let s else { return false }
         return (s >= "a" && s <= "z") || (s >= "A" && s <= "Z") || s == "_"
     }
 
-    private static func isIdentifierPart(_ s: Unicode.Scalar?) -> Bool {
+    static func isIdentifierPart(_ s: Unicode.Scalar?) -> Bool {
         isIdentifierStart(s) || isDigit(s)
     }
 
@@ -79,6 +79,12 @@ struct Lexer {
     private mutating func identifier() -> Token {
         let start = position
         while Self.isIdentifierPart(peek()) { position += 1 }
+        // `attr.max_temp`: a device attribute, one identifier.
+        if position - start == 4, scalars[start..<position].elementsEqual("attr".unicodeScalars), peek() == ".",
+           Self.isIdentifierStart(peek(1)) {
+            position += 1
+            while Self.isIdentifierPart(peek()) { position += 1 }
+        }
         var name = ""
         name.unicodeScalars.append(contentsOf: scalars[start..<position])
         let kind: Token.Kind = switch name {

@@ -18,6 +18,8 @@ struct Program: Hashable, Sendable {
         case silent(Int64)
         /// The result of the rule's label comparison with this index, fixed per device.
         case labelTest(Int)
+        /// `attr.<name>`: the device's attribute (`SymbolTable` attribute index), NaN when unset.
+        case attribute(Int)
         case negate, not
         case add, subtract, multiply, divide, remainder
         case less, lessEqual, greater, greaterEqual, equal, notEqual

@@ -52,6 +52,7 @@ extension RuleEngine {
         let typeSchema = rules.schema.types[device.type]
         let typeMetrics = typeSchema.map { Set($0.metrics) }
         state.silentDefault = (typeSchema?.interval).map { $0 * 3 } ?? 0
+        state.attributes = rules.symbols.attributes.map { rules.attributes.value($0, device: device.id) ?? .nan }
 
         var instances: [RuleInstance] = []
         var details: [RuleInstanceDetail] = []

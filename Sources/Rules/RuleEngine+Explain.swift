@@ -43,6 +43,10 @@ extension RuleEngine {
         case .string(let text):
             return leaf(.text(text))
         case .identifier(let name):
+            if name.hasPrefix("attr.") {
+                let index = rules.symbols.attributes.firstIndex(of: String(name.dropFirst(5)))
+                return leaf(number(index.map { $0 < state.attributes.count ? state.attributes[$0] : .nan } ?? .nan))
+            }
             if let m = metricIndexes[name] {
                 return leaf(number(m < state.latest.count ? state.latest[m] : .nan))
             }

@@ -299,6 +299,9 @@ struct RuleEvaluator {
                     let window = milliseconds > 0 ? milliseconds : state.silentDefault
                     stack[sp] = window <= 0 ? .nan : (now - watermark >= window ? 1 : 0)
                     sp += 1
+                case .attribute(let index):
+                    stack[sp] = index < state.attributes.count ? state.attributes[index] : .nan
+                    sp += 1
                 case .labelTest(let bit):
                     let mask: UInt64 = 1 << UInt64(bit)
                     let detail = state.details[k]

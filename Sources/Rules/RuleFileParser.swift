@@ -10,14 +10,16 @@ struct RuleFileParser {
 
     let source: SourceFile
     let schema: RuleSchema
+    let attributes: DeviceAttributes
     private(set) var diagnostics: [RuleDiagnostic] = []
     private(set) var rules: [Rule] = []
     /// The file's `maintenance:` windows.
     private(set) var windows: [MaintenanceWindow] = []
 
-    init(source: SourceFile, schema: RuleSchema) {
+    init(source: SourceFile, schema: RuleSchema, attributes: DeviceAttributes = DeviceAttributes()) {
         self.source = source
         self.schema = schema
+        self.attributes = attributes
     }
 
     mutating func parse(contents: String, symbols: inout SymbolTable, definedAt: inout [String: String]) {
@@ -209,7 +211,10 @@ struct RuleFileParser {
                     suggestion: Suggestion.nearest(to: text, in: schema.typeNames)))
             }
         }
-        let scope = scope(for: scopeType.map { DeviceSelector.type($0) } ?? selector)
+        var scope = scope(for: scopeType.map { DeviceSelector.type($0) } ?? selector)
+        scope.attributes = attributes.names
+        scope.coveredAttributes = scope.attributes.filter { attributes.covers($0, selector: selector) }
+        scope.attributesFile = attributes.file
 
         var filter: Expression?
         if let node = nodes["where"]?.value, let expression = parseExpression(node, key: "where") {

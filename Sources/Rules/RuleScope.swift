@@ -7,4 +7,9 @@ struct RuleScope {
     var selection: String
     /// Why `silent()` without a window is not allowed, or nil when it is.
     var silentDefaultProblem: String?
+    /// Device attributes some entry sets, and those set for every device the rule selects.
+    var attributes: Set<String> = []
+    var coveredAttributes: Set<String> = []
+    /// For messages: where attributes come from.
+    var attributesFile = ""
 }

@@ -9,6 +9,8 @@ public struct RuleSet: Sendable {
     public private(set) var rules: [Rule]
     /// The `maintenance:` windows of the files: raises in force of one are marked silenced.
     public internal(set) var maintenance: MaintenanceSchedule
+    /// The device attributes rules read as `attr.<name>`.
+    public internal(set) var attributes: DeviceAttributes = DeviceAttributes()
     public let schema: RuleSchema
     let symbols: SymbolTable
 
@@ -17,19 +19,41 @@ public struct RuleSet: Sendable {
     public var dependsOnTime: Bool { rules.contains { $0.dependsOnTime } }
 
     public static func empty(schema: RuleSchema) -> RuleSet {
-        RuleSet(rules: [], maintenance: MaintenanceSchedule(), schema: schema, symbols: SymbolTable())
+        RuleSet(rules: [], maintenance: MaintenanceSchedule(), attributes: DeviceAttributes(), schema: schema, symbols: SymbolTable())
     }
 
-    /// Loads `*.yaml` and `*.yml` files directly in `directory` (not `tests/`), in name order.
-    public static func load(directory: String, schema: RuleSchema) throws(RuleError) -> RuleSet {
+    /// Loads `*.yaml` and `*.yml` files directly in `directory` (not `tests/`), in name order,
+    /// with the device attributes of `attributesFile` when it exists (conventionally
+    /// `Devices/attributes.yaml`; its problems are reported with the rules').
+    public static func load(directory: String, schema: RuleSchema, attributesFile: String? = nil) throws(RuleError) -> RuleSet {
         let (files, unreadable) = try RuleFiles.read(directory: directory)
-        return try parse(files: files, schema: schema, diagnostics: unreadable)
+        var diagnostics = unreadable
+        var attributes = DeviceAttributes()
+        if let attributesFile, FileManager.default.fileExists(atPath: attributesFile) {
+            do throws(TextFile.Failure) {
+                (attributes, diagnostics) = Self.attributes(file: attributesFile, contents: try TextFile.read(attributesFile), before: diagnostics)
+            } catch {
+                diagnostics.append(RuleDiagnostic(file: attributesFile, line: error.line, column: error.column, message: error.reason, sourceLine: ""))
+            }
+        }
+        return try parse(files: files, schema: schema, attributes: attributes, diagnostics: diagnostics)
+    }
+
+    private static func attributes(file: String, contents: String, before: [RuleDiagnostic]) -> (DeviceAttributes, [RuleDiagnostic]) {
+        let (attributes, problems) = DeviceAttributesParser.parse(file: file, contents: contents)
+        return (attributes, before + problems)
+    }
+
+    /// The conventional attributes file of a catalog directory.
+    public static func attributesFile(devices directory: String) -> String {
+        (directory as NSString).appendingPathComponent(DeviceCatalog.attributesFileName)
     }
 
     /// Parses rule files given as (name shown in diagnostics, contents); `diagnostics`: problems
     /// already found (files that could not be read), reported with the rest.
     public static func parse(
-        files: [(name: String, contents: String)], schema: RuleSchema, diagnostics: [RuleDiagnostic] = []
+        files: [(name: String, contents: String)], schema: RuleSchema, attributes: DeviceAttributes = DeviceAttributes(),
+        diagnostics: [RuleDiagnostic] = []
     ) throws(RuleError) -> RuleSet {
         var symbols = SymbolTable()
         var definedAt: [String: String] = [:]
@@ -37,14 +61,14 @@ public struct RuleSet: Sendable {
         var windows: [MaintenanceWindow] = []
         var diagnostics = diagnostics
         for file in files {
-            var parser = RuleFileParser(source: SourceFile(name: file.name, contents: file.contents), schema: schema)
+            var parser = RuleFileParser(source: SourceFile(name: file.name, contents: file.contents), schema: schema, attributes: attributes)
             parser.parse(contents: file.contents, symbols: &symbols, definedAt: &definedAt)
             rules += parser.rules
             windows += parser.windows
             diagnostics += parser.diagnostics
         }
         guard diagnostics.isEmpty else { throw .invalid(diagnostics) }
-        return RuleSet(rules: rules, maintenance: MaintenanceSchedule(windows), schema: schema, symbols: symbols)
+        return RuleSet(rules: rules, maintenance: MaintenanceSchedule(windows), attributes: attributes, schema: schema, symbols: symbols)
     }
 
     /// The `maintenance:` windows of one file that holds nothing else (replay's `--silences FILE`).

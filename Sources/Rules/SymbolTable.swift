@@ -17,7 +17,16 @@ struct SymbolTable: Hashable, Sendable {
         var duration: Int64
     }
 
+    /// Device attribute names rules read (`attr.<name>`).
+    private(set) var attributes: [String] = []
+
     func metricIndex(_ name: String) -> Int? { metricIndexes[name] }
+
+    mutating func attribute(_ name: String) -> Int {
+        if let index = attributes.firstIndex(of: name) { return index }
+        attributes.append(name)
+        return attributes.count - 1
+    }
 
     mutating func metric(_ name: String) -> Int {
         if let index = metricIndexes[name] { return index }

@@ -33,7 +33,12 @@ public struct DeviceCatalog: Sendable {
         self.indexByName = index
     }
 
-    /// Loads every `*.yaml` / `*.yml` file of `directory` (hidden files skipped), in name order.
+    /// The file of a catalog directory that holds device attributes (read with the rules), not a
+    /// device type.
+    public static let attributesFileName = "attributes.yaml"
+
+    /// Loads every `*.yaml` / `*.yml` file of `directory` (hidden files and ``attributesFileName``
+    /// skipped), in name order.
     public static func load(directory: String) throws(CatalogError) -> DeviceCatalog {
         let names: [String]
         do {
@@ -43,7 +48,9 @@ public struct DeviceCatalog: Sendable {
                 CatalogDiagnostic(file: directory, line: 1, column: 1, message: "cannot read directory \(directory)"),
             ])
         }
-        let yamlNames = names.filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && !$0.hasPrefix(".") }.sorted()
+        let yamlNames = names.filter {
+            ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && !$0.hasPrefix(".") && $0 != attributesFileName
+        }.sorted()
         guard !yamlNames.isEmpty else {
             throw CatalogError(diagnostics: [
                 CatalogDiagnostic(file: directory, line: 1, column: 1, message: "no device types found in \(directory)"),

@@ -133,11 +133,11 @@ struct ReplayCommand: ParsableCommand {
         }
         let catalog = try Self.catalog(directory: settings.devices)
         let schema = RuleSchema(catalog: catalog)
-        var candidate = try Self.ruleSet(directory: rules ?? configuredRules, schema: schema)
+        var candidate = try Self.ruleSet(directory: rules ?? configuredRules, schema: schema, devices: settings.devices)
         if let silences {
             candidate = candidate.addingMaintenance(try Self.silences(file: silences, schema: schema))
         }
-        let current = whatIf ? try Self.ruleSet(directory: currentRules, schema: schema) : nil
+        let current = whatIf ? try Self.ruleSet(directory: currentRules, schema: schema, devices: settings.devices) : nil
 
         let output = OutputBuffer()
         let colour = isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
@@ -306,9 +306,9 @@ struct ReplayCommand: ParsableCommand {
         }
     }
 
-    private static func ruleSet(directory: String, schema: RuleSchema) throws -> RuleSet {
+    private static func ruleSet(directory: String, schema: RuleSchema, devices: String) throws -> RuleSet {
         do {
-            return try RuleSet.load(directory: directory, schema: schema)
+            return try RuleSet.load(directory: directory, schema: schema, attributesFile: RuleSet.attributesFile(devices: devices))
         } catch {
             for diagnostic in error.diagnostics { printError(diagnostic.description) }
             printError("\(error.diagnostics.count) error(s) in \(directory)")

@@ -39,7 +39,8 @@ struct RulesCommand: ParsableCommand {
             }
             let schema = RuleSchema(catalog: catalog)
             do {
-                return (try RuleSet.load(directory: directory, schema: schema), schema, directory)
+                return (try RuleSet.load(directory: directory, schema: schema, attributesFile: RuleSet.attributesFile(devices: devices)),
+                        schema, directory)
             } catch {
                 for diagnostic in error.diagnostics { printError(diagnostic.description) }
                 printError("\(error.diagnostics.count) error(s) in \(directory)")

@@ -101,7 +101,8 @@ struct ServeCommand: ParsableCommand {
             throw .catalog(error)
         }
         do {
-            return try RuleSet.load(directory: directory, schema: RuleSchema(catalog: catalog))
+            return try RuleSet.load(directory: directory, schema: RuleSchema(catalog: catalog),
+                                    attributesFile: RuleSet.attributesFile(devices: configuration.devices))
         } catch {
             throw .rules(error)
         }

@@ -82,3 +82,43 @@ final class RuleFilesWatcherTests: XCTestCase {
         XCTAssertEqual(try store.firingAlerts().map(\.alert), ["HotNow"])
     }
 }
+
+extension RuleFilesWatcherTests {
+    /// Device attributes are watched and reloaded with the rules: a new threshold applies to the
+    /// next reading; a broken attributes file keeps the previous rules and attributes in force.
+    func testChangedDeviceAttributesAreReloadedWithTheRules() throws {
+        let attributes = directory.file("attributes.yaml")
+        try "attributes:\n  \"*\": {max_temp: 40}\n".write(toFile: attributes, atomically: true, encoding: .utf8)
+        try "rules:\n  - alert: HotNow\n    devices: climate-sensor\n    when: temperature > attr.max_temp\n"
+            .write(toFile: ruleFile, atomically: true, encoding: .utf8)
+        let store = try TelemetryStore(path: directory.file("attributes.sqlite"))
+        let catalog = try DeviceCatalog.load(directory: RepositoryPaths.devices)
+        let schema = RuleSchema(catalog: catalog)
+        let engine = RuleEngine(rules: try RuleSet.load(directory: directory.file("rules"), schema: schema, attributesFile: attributes))
+        let pipeline = try IngestPipeline(catalog: catalog, maxPayloadBytes: 1024, store: store, rules: engine, clock: { Self.now })
+        var logger = Logger(label: "watcher-test")
+        logger.logLevel = .critical
+        let watcher = RuleFilesWatcher(directory: directory.file("rules"), schema: schema, attributesFile: attributes,
+                                       pipeline: pipeline, logger: logger)
+        func send(_ temperature: Double, at offset: Int64) throws {
+            try pipeline.ingest([InboundMessage(topic: "greenhouse/north/gh-1/climate",
+                                                payload: Array(#"{"ts":\#(Self.now + offset),"temp":\#(temperature),"hum":40}"#.utf8),
+                                                receivedAt: Self.now + offset)])
+        }
+        try send(35, at: 0)
+        XCTAssertEqual(try store.firingAlerts(), [], "35 is not above 40")
+
+        try "attributes:\n  \"*\": {max_temp: 40}\n  gh-1: {max_temp: 30}\n".write(toFile: attributes, atomically: true, encoding: .utf8)
+        watcher.poll()
+        watcher.poll()
+        try send(35, at: 1000)
+        XCTAssertEqual(try store.firingAlerts().map(\.alert), ["HotNow"], "gh-1's own threshold applies after the reload")
+
+        try "attributes:\n  \"*\": {max_temp: hot}\n".write(toFile: attributes, atomically: true, encoding: .utf8)
+        watcher.poll()
+        watcher.poll()
+        try send(36, at: 2000)
+        XCTAssertEqual(try store.firingAlerts().map(\.alert), ["HotNow"], "a broken file keeps the previous attributes")
+        XCTAssertEqual(pipeline.rules?.attributes.value("max_temp", device: "gh-1"), 30)
+    }
+}

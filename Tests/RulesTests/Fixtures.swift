@@ -16,6 +16,10 @@ let shippedRulesDirectory = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("Rules").path
 
+/// The repository's `Devices/attributes.yaml`, which the shipped rules read.
+let shippedAttributesFile = URL(fileURLWithPath: shippedRulesDirectory).deletingLastPathComponent()
+    .appendingPathComponent("Devices/attributes.yaml").path
+
 let minute: Int64 = 60_000
 let second: Int64 = 1_000
 

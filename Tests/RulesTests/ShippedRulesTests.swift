@@ -5,7 +5,7 @@ final class ShippedRulesTests: XCTestCase {
     func testShippedRulesLoad() throws {
         let rules: RuleSet
         do {
-            rules = try RuleSet.load(directory: shippedRulesDirectory, schema: fleetSchema)
+            rules = try RuleSet.load(directory: shippedRulesDirectory, schema: fleetSchema, attributesFile: shippedAttributesFile)
         } catch {
             return XCTFail(error.description)
         }
@@ -18,7 +18,7 @@ final class ShippedRulesTests: XCTestCase {
 
     func testShippedRuleTestsPass() throws {
         do {
-            let rules = try RuleSet.load(directory: shippedRulesDirectory, schema: fleetSchema)
+            let rules = try RuleSet.load(directory: shippedRulesDirectory, schema: fleetSchema, attributesFile: shippedAttributesFile)
             let report = try RuleTestRunner.run(
                 directory: shippedRulesDirectory + "/tests", rules: rules, schema: fleetSchema)
             XCTAssertEqual(report.cases.count, 8)

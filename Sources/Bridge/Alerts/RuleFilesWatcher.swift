@@ -13,6 +13,7 @@ import Synchronization
 /// not loaded as "no rules", which would clear every alert and raise them again a moment later.
 public final class RuleFilesWatcher: @unchecked Sendable {
     private let directory: String
+    private let attributesFile: String?
     private let schema: RuleSchema
     private let pipeline: IngestPipeline
     private let logger: Logger
@@ -27,12 +28,15 @@ public final class RuleFilesWatcher: @unchecked Sendable {
     private let fingerprints = Mutex(Fingerprints())
     private var sources: [any DispatchSourceProtocol] = []
 
-    public init(directory: String, schema: RuleSchema, pipeline: IngestPipeline, logger: Logger) {
+    /// `attributesFile`: the device attributes rules read (`Devices/attributes.yaml`), watched and
+    /// reloaded with the rules.
+    public init(directory: String, schema: RuleSchema, attributesFile: String? = nil, pipeline: IngestPipeline, logger: Logger) {
         self.directory = directory
+        self.attributesFile = attributesFile
         self.schema = schema
         self.pipeline = pipeline
         self.logger = logger
-        let current = Self.fingerprint(of: directory)
+        let current = Self.fingerprint(of: directory, attributesFile: attributesFile)
         fingerprints.withLock { $0 = Fingerprints(loaded: current, seen: current) }
     }
 
@@ -59,7 +63,7 @@ public final class RuleFilesWatcher: @unchecked Sendable {
     /// One poll of the files: reloads when they changed since the last load and have not changed
     /// since the previous poll. The timer calls it; tests call it to step the watcher.
     public func poll() {
-        let current = Self.fingerprint(of: directory)
+        let current = Self.fingerprint(of: directory, attributesFile: attributesFile)
         let settled = fingerprints.withLock { state in
             defer { state.seen = current }
             return current == state.seen && current != state.loaded
@@ -70,11 +74,11 @@ public final class RuleFilesWatcher: @unchecked Sendable {
     /// Loads and swaps in the rules; public so tests and operators' tooling can trigger it.
     @discardableResult
     public func reload(reason: String) -> Bool {
-        let current = Self.fingerprint(of: directory)
+        let current = Self.fingerprint(of: directory, attributesFile: attributesFile)
         fingerprints.withLock { $0 = Fingerprints(loaded: current, seen: current) }
         let rules: RuleSet
         do {
-            rules = try RuleSet.load(directory: directory, schema: schema)
+            rules = try RuleSet.load(directory: directory, schema: schema, attributesFile: attributesFile)
         } catch {
             logger.error("rule reload failed; the previous rules stay in force", metadata: [
                 "reason": "\(reason)", "errors": "\(error.diagnostics.count)",
@@ -99,15 +103,20 @@ public final class RuleFilesWatcher: @unchecked Sendable {
         }
     }
 
-    static func fingerprint(of directory: String) -> [String] {
+    static func fingerprint(of directory: String, attributesFile: String? = nil) -> [String] {
         let manager = FileManager.default
-        guard let names = try? manager.contentsOfDirectory(atPath: directory) else { return [] }
-        return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map { name in
-            let attributes = try? manager.attributesOfItem(atPath: (directory as NSString).appendingPathComponent(name))
+        func stamp(_ path: String) -> String {
+            let attributes = try? manager.attributesOfItem(atPath: path)
             let size = (attributes?[.size] as? NSNumber)?.int64Value ?? -1
             let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-            return "\(name) \(size) \(modified)"
+            return "\(size) \(modified)"
         }
+        let names = (try? manager.contentsOfDirectory(atPath: directory)) ?? []
+        var result = names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map { name in
+            "\(name) " + stamp((directory as NSString).appendingPathComponent(name))
+        }
+        if let attributesFile { result.append("attributes " + stamp(attributesFile)) }
+        return result
     }
 
     deinit {
