@@ -39,6 +39,20 @@ struct RuleTestCase {
         var message: String?
     }
 
+    /// `assert:` entries: properties of the alerts over the whole test, for incidents.
+    struct Assertion {
+        enum Kind {
+            /// A raise at `t` with `of <= t <= of + within` (relative to the origin).
+            case raisesWithin(Int64, of: Int64)
+            case neverRaises
+        }
+
+        var alert: String
+        var device: String?
+        var kind: Kind
+        var line: Int
+    }
+
     var file: String
     var name: String
     var line: Int
@@ -46,4 +60,9 @@ struct RuleTestCase {
     var points: [Point]
     var checks: [Check]
     var expected: [ExpectedEvent]?
+    var assertions: [Assertion] = []
+    /// Event time (ms) of `at: 0s`: `origin:` or the start of `from_history:`.
+    var origin: Int64 = 0
+    /// `from_history:`: the points come from the store when the test runs.
+    var history: RuleTestHistoryRequest?
 }

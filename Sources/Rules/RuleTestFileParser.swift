@@ -42,6 +42,22 @@ struct RuleTestFileParser {
         return ms
     }
 
+    /// An ISO 8601 time, ms since the epoch.
+    private mutating func time(_ node: Node, key: String) -> Int64? {
+        guard let text = node.scalar?.string, case .success(let ms) = TimeReference.milliseconds(text, now: { 0 }),
+              text.utf8.count >= 10 else {
+            error(node, "'\(key)' must be a time in ISO 8601, such as 2026-03-03T09:12:00Z")
+            return nil
+        }
+        return ms
+    }
+
+    /// A duration from at: 0s, or an ISO 8601 time (made relative to `origin`).
+    private mutating func relativeTime(_ node: Node, origin: Int64) -> Int64? {
+        if let text = node.scalar?.string, let ms = RuleDuration.milliseconds(text) { return ms }
+        return time(node, key: "of").map { $0 - origin }
+    }
+
     private mutating func string(_ node: Node?, key: String, context: Node) -> String? {
         guard let node else {
             error(context, "missing '\(key)'")
@@ -73,7 +89,8 @@ struct RuleTestFileParser {
     }
 
     private mutating func parseTest(_ node: Node, defaultInterval: Int64) {
-        guard let fields = keys(node, allowed: ["name", "interval", "input_series", "alerts", "expect"], context: "a test")
+        guard let fields = keys(node, allowed: ["name", "interval", "origin", "from_history", "input_series", "alerts", "expect", "assert"],
+                                context: "a test")
         else { return }
         let before = diagnostics.count
         let name = string(fields["name"], key: "name", context: node) ?? "?"
@@ -172,10 +189,54 @@ struct RuleTestFileParser {
                 expected?.append(event)
             }
         }
-        if checks.isEmpty, expected == nil { error(node, "test '\(name)' has neither 'alerts' nor 'expect'") }
+        var origin: Int64 = 0
+        if let node = fields["origin"] { origin = time(node, key: "origin") ?? 0 }
+        var history: RuleTestHistoryRequest?
+        if let node = fields["from_history"], let h = keys(node, allowed: ["db", "device", "from", "to"], context: "from_history") {
+            let device = string(h["device"], key: "device", context: node)
+            let from = h["from"].flatMap { time($0, key: "from") }
+            let to = h["to"].flatMap { time($0, key: "to") }
+            if h["from"] == nil { error(node, "from_history needs 'from' (ISO 8601)") }
+            if h["to"] == nil { error(node, "from_history needs 'to' (ISO 8601)") }
+            if let from, let to, to <= from, let toNode = h["to"] { error(toNode, "'to' must be after 'from'") }
+            if fields["input_series"] != nil { error(node, "a test takes its readings from 'from_history' or 'input_series', not both") }
+            if fields["origin"] != nil { error(node, "with 'from_history', at: 0s is its 'from'; remove 'origin'") }
+            if let device, let from, let to {
+                history = RuleTestHistoryRequest(database: h["db"]?.string, device: device, from: from, to: to)
+                origin = from
+            }
+        }
+        var assertions: [RuleTestCase.Assertion] = []
+        for item in fields["assert"]?.sequence.map(Array.init) ?? [] {
+            guard let a = keys(item, allowed: ["alert", "device", "raises_within", "of", "never_raises"], context: "an assertion"),
+                  let alert = string(a["alert"], key: "alert", context: item) else { continue }
+            let line = item.position.line
+            if let within = a["raises_within"] {
+                guard let window = duration(within, key: "raises_within") else { continue }
+                guard let ofNode = a["of"] else {
+                    error(item, "'raises_within' needs 'of': the moment (a duration from at: 0s, or ISO 8601)")
+                    continue
+                }
+                guard let of = relativeTime(ofNode, origin: origin) else { continue }
+                assertions.append(.init(alert: alert, device: a["device"]?.string, kind: .raisesWithin(window, of: of), line: line))
+            } else if let never = a["never_raises"] {
+                guard never.scalar?.string == "true" else {
+                    error(never, "'never_raises' takes true")
+                    continue
+                }
+                assertions.append(.init(alert: alert, device: a["device"]?.string, kind: .neverRaises, line: line))
+            } else {
+                error(item, "an assertion needs 'raises_within' (with 'of') or 'never_raises: true'")
+            }
+        }
+        if checks.isEmpty, expected == nil, fields["assert"] == nil, fields["alerts"] == nil { error(node, "test '\(name)' has none of 'alerts', 'expect' or 'assert'") }
         guard diagnostics.count == before else { return }
-        cases.append(RuleTestCase(file: source.name, name: name, line: node.position.line, interval: interval,
-                                  points: points, checks: checks, expected: expected))
+        var test = RuleTestCase(file: source.name, name: name, line: node.position.line, interval: interval,
+                                points: points, checks: checks, expected: expected)
+        test.assertions = assertions
+        test.origin = origin
+        test.history = history
+        cases.append(test)
     }
 
     /// `[{alert: A, device: d}]` or `["A d"]` (or `[d]` under a check's `alert:`); an empty list

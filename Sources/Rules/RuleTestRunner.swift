@@ -13,7 +13,11 @@ import Telemetry
 /// alerts its entries name (all events when an entry names none).
 public enum RuleTestRunner {
     /// Runs every `*.yaml` in `directory`. Malformed test files throw all their diagnostics.
-    public static func run(directory: String, rules: RuleSet, schema: RuleSchema) throws(RuleError) -> RuleTestReport {
+    /// `history` reads the stored readings of `from_history:` tests (without it they fail, saying
+    /// a database is needed).
+    public static func run(
+        directory: String, rules: RuleSet, schema: RuleSchema, history: RuleTestHistoryLoader? = nil
+    ) throws(RuleError) -> RuleTestReport {
         let (files, unreadable) = try RuleFiles.read(directory: directory)
         var diagnostics = unreadable
         var cases: [RuleTestCase] = []
@@ -24,34 +28,27 @@ public enum RuleTestRunner {
             cases += parser.cases
         }
         guard diagnostics.isEmpty else { throw .invalid(diagnostics) }
-        return RuleTestReport(cases: cases.map { run($0, rules: rules) })
+        return RuleTestReport(cases: cases.map { run($0, rules: rules, history: history) })
     }
 
-    static func run(_ test: RuleTestCase, rules: RuleSet) -> RuleTestReport.CaseResult {
-        var engine = RuleEngine(rules: rules, idGenerator: UUIDv7Generator(seed: 1))
-        let points = test.points.enumerated().sorted { a, b in
-            (a.element.at, a.element.series, a.offset) < (b.element.at, b.element.series, b.offset)
-        }.map(\.element)
-        let end = max(points.map(\.at).max() ?? 0, test.checks.map(\.at).max() ?? 0)
-        var times = Set(points.map(\.at)).union(test.checks.map(\.at))
-        var tick: Int64 = 0
-        while tick <= end {
-            times.insert(tick)
-            tick += test.interval
-        }
-
-        var events: [AlertEvent] = []
-        var failures: [String] = []
-        var next = 0
-        for time in times.sorted() {
-            while next < points.count, points[next].at == time {
-                let point = points[next]
-                events += engine.process(
-                    .init(device: point.device.id, metric: point.metric, timestamp: point.at, value: point.value),
-                    device: point.device)
-                next += 1
+    static func run(_ test: RuleTestCase, rules: RuleSet, history: RuleTestHistoryLoader? = nil) -> RuleTestReport.CaseResult {
+        var test = test
+        if let request = test.history {
+            guard let history else {
+                return .init(file: test.file, name: test.name, line: test.line,
+                             failures: ["from_history needs a database: run rules test --db FILE"])
             }
-            events += engine.advance(to: time)
+            do {
+                let stored = try history(request)
+                test.points = stored.readings.map {
+                    .init(device: stored.device, metric: $0.metric, at: $0.timestamp - request.from, value: $0.value, series: 0)
+                }
+            } catch {
+                return .init(file: test.file, name: test.name, line: test.line, failures: ["from_history: \(error)"])
+            }
+        }
+        var failures: [String] = []
+        let events = simulate(test, rules: rules) { time, engine, events in
             for check in test.checks where check.at == time {
                 compare("firing", check, check.firing,
                         engine.firingAlerts.map { .init(alert: $0.alert, device: $0.device) }, into: &failures)
@@ -67,7 +64,96 @@ public enum RuleTestRunner {
             let scoped = expected.allSatisfy { $0.alert != nil } ? events.filter { names.contains($0.alert) } : events
             compare(expected, scoped, rules: rules, into: &failures)
         }
+        for assertion in test.assertions {
+            check(assertion, events, into: &failures)
+        }
         return .init(file: test.file, name: test.name, line: test.line, failures: failures)
+    }
+
+    /// Feeds a test's points through a fresh engine: at every interval tick, sample time and
+    /// check time, the readings of that moment (each device's together), then `advance(to:)`,
+    /// then `observe` (for the checks). Returns the events with times relative to the origin.
+    static func simulate(
+        _ test: RuleTestCase, rules: RuleSet, observe: (Int64, RuleEngine, [AlertEvent]) -> Void = { _, _, _ in }
+    ) -> [AlertEvent] {
+        let origin = test.origin
+        var engine = RuleEngine(rules: rules, idGenerator: UUIDv7Generator(seed: 1))
+        let points = test.points.enumerated().sorted { a, b in
+            (a.element.at, a.element.series, a.offset) < (b.element.at, b.element.series, b.offset)
+        }.map(\.element)
+        let end = max(points.map(\.at).max() ?? 0, test.checks.map(\.at).max() ?? 0)
+        var times = Set(points.map(\.at)).union(test.checks.map(\.at))
+        var tick: Int64 = 0
+        while tick <= end {
+            times.insert(tick)
+            tick += test.interval
+        }
+        var events: [AlertEvent] = []
+        var next = 0
+        for time in times.sorted() {
+            var instant: [Reading] = []
+            var device: Device?
+            func flush() {
+                if let device, !instant.isEmpty { events += engine.process(instant, device: device).map { shifted($0, by: -origin) } }
+                instant.removeAll()
+            }
+            while next < points.count, points[next].at == time {
+                let point = points[next]
+                if device?.id != point.device.id { flush() }
+                device = point.device
+                instant.append(.init(device: point.device.id, metric: point.metric, timestamp: origin + point.at, value: point.value))
+                next += 1
+            }
+            flush()
+            events += engine.advance(to: origin + time).map { shifted($0, by: -origin) }
+            observe(time, engine, events)
+        }
+        return events
+    }
+
+    /// What the rules raise over a stored incident, as `rules test` would run its snapshot
+    /// (`rules incident`): times relative to `from`.
+    public static func events(of history: RuleTestHistory, from: Int64, interval: Int64, rules: RuleSet) -> [AlertEvent] {
+        var test = RuleTestCase(file: "", name: "", line: 0, interval: interval,
+                                points: history.readings.map { .init(device: history.device, metric: $0.metric, at: $0.timestamp - from,
+                                                                     value: $0.value, series: 0) },
+                                checks: [], expected: nil)
+        test.origin = from
+        return simulate(test, rules: rules)
+    }
+
+    private static func check(_ assertion: RuleTestCase.Assertion, _ events: [AlertEvent], into failures: inout [String]) {
+        let raises = events.filter {
+            $0.typeName == "AlertRaised" && $0.alert == assertion.alert && (assertion.device == nil || $0.device == assertion.device)
+        }
+        let subject = assertion.alert + (assertion.device.map { " on \($0)" } ?? "")
+        let found = raises.map { RuleDuration.format($0.at) }.joined(separator: ", ")
+        switch assertion.kind {
+        case .neverRaises:
+            if !raises.isEmpty {
+                failures.append("line \(assertion.line): \(subject) must never raise, but was raised at \(found)")
+            }
+        case .raisesWithin(let window, let of):
+            if !raises.contains(where: { $0.at >= of && $0.at <= of + window }) {
+                failures.append("line \(assertion.line): \(subject) must raise within \(RuleDuration.format(window)) of \(RuleDuration.format(of))"
+                                + (raises.isEmpty ? ", but never raised" : ", but was raised at \(found)"))
+            }
+        }
+    }
+
+    /// An event moved in time (test times are relative to the test's origin).
+    static func shifted(_ event: AlertEvent, by offset: Int64) -> AlertEvent {
+        guard offset != 0 else { return event }
+        switch event {
+        case .raised(var raised):
+            raised.at += offset
+            raised.pendingSince += offset
+            return .raised(raised)
+        case .cleared(var cleared):
+            cleared.at += offset
+            cleared.raisedAt += offset
+            return .cleared(cleared)
+        }
     }
 
     private static func compare(

@@ -1,14 +1,16 @@
 import ArgumentParser
 import Bridge
 import Foundation
+import Replay
 import Rules
+import Storage
 import Telemetry
 
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
         abstract: "Validate and test alert rules.",
-        subcommands: [Check.self, Test.self, Explain.self]
+        subcommands: [Check.self, Test.self, Explain.self, Incident.self]
     )
 
     /// Where the rules and the catalog are: arguments and flags, else `rules` and `devices` of
@@ -69,13 +71,22 @@ struct RulesCommand: ParsableCommand {
         )
 
         @OptionGroup var location: Location
+        @Option(help: "Database for tests with from_history: that do not name one.") var db: String?
 
         func run() throws {
             let (rules, schema, directory) = try location.load()
             let testDirectory = (directory as NSString).appendingPathComponent("tests")
             let report: RuleTestReport
+            let fallback = db
+            let history: RuleTestHistoryLoader = { request in
+                guard let path = request.database ?? fallback else {
+                    throw StoredHistory.Failure(description: "no database: name it in the test (db:) or give --db FILE")
+                }
+                guard FileManager.default.fileExists(atPath: path) else { throw StoredHistory.Failure(description: "\(path): no such database") }
+                return try StoredHistory.load(request, from: try TelemetryStore(path: path))
+            }
             do {
-                report = try RuleTestRunner.run(directory: testDirectory, rules: rules, schema: schema)
+                report = try RuleTestRunner.run(directory: testDirectory, rules: rules, schema: schema, history: history)
             } catch {
                 for diagnostic in error.diagnostics { printError(diagnostic.description) }
                 throw ExitCode(2)

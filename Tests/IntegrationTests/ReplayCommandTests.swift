@@ -145,6 +145,49 @@ final class ReplayCommandTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("no reading of device 'nobody'"), result.stderr)
     }
 
+    func testAnIncidentSnapshotIsASelfContainedTestAndHistoryAssertionsPassAndFail() throws {
+        let rules = try fixture.rulesDirectory()
+        try FileManager.default.createDirectory(atPath: rules + "/tests", withIntermediateDirectories: true)
+        func command(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+            try BridgeProcess.command(["rules"] + arguments, directory: fixture.directory, name: "rules-\(UUID().uuidString.prefix(8))")
+        }
+        let snapshot = rules + "/tests/incident.yaml"
+        var result = try command(["incident", rules, "--devices", RepositoryPaths.devices, "--db", fixture.database, "--device", "gh-01",
+                                  "--from", "2027-01-15T08:00:00Z", "--to", "2027-01-15T08:10:00Z", "--out", snapshot])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let text = try String(contentsOfFile: snapshot, encoding: .utf8)
+        XCTAssertTrue(text.contains("    origin: 2027-01-15T08:00:00Z\n"), text)
+        XCTAssertTrue(text.contains(#"      - {at: 4m, type: AlertRaised, alert: "TooHot", device: "gh-01", value: 35}"#), text)
+        XCTAssertTrue(text.contains(#"      - {at: 5m, type: AlertCleared, alert: "TooHot", device: "gh-01", value: 27.5}"#), text)
+        XCTAssertTrue(text.contains("          - {at: 1m30s, value: 35}"), text)
+
+        // The snapshot runs without a database; edited to expect something else, it fails.
+        result = try command(["test", rules, "--devices", RepositoryPaths.devices])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        try text.replacingOccurrences(of: "at: 4m, type: AlertRaised", with: "at: 3m, type: AlertRaised")
+            .write(toFile: snapshot, atomically: true, encoding: .utf8)
+        result = try command(["test", rules, "--devices", RepositoryPaths.devices])
+        XCTAssertEqual(result.status, 1, result.stdout)
+        try FileManager.default.removeItem(atPath: snapshot)
+
+        // Assertions over stored history: one holds, one does not; without a database both fail.
+        try """
+            tests:
+              - name: the gh-01 heat of 15 January
+                from_history: {device: gh-01, from: 2027-01-15T08:00:00Z, to: 2027-01-15T08:10:00Z}
+                assert:
+                  - {alert: TooHot, raises_within: 1m, of: 2027-01-15T08:03:30Z}
+                  - {alert: TooHot, device: gh-01, never_raises: true}
+            """.write(toFile: rules + "/tests/history.yaml", atomically: true, encoding: .utf8)
+        result = try command(["test", rules, "--devices", RepositoryPaths.devices, "--db", fixture.database])
+        XCTAssertEqual(result.status, 1, result.stdout)
+        XCTAssertTrue(result.stdout.contains("line 6: TooHot on gh-01 must never raise, but was raised at 4m"), result.stdout)
+        XCTAssertFalse(result.stdout.contains("must raise within"), "the first assertion holds: " + result.stdout)
+        result = try command(["test", rules, "--devices", RepositoryPaths.devices])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stdout.contains("no database: name it in the test (db:) or give --db FILE"), result.stdout)
+    }
+
     func testBadFlagsAndFilesExitTwo() throws {
         let broken = try fixture.rulesDirectory("rules:\n  - alert: Broken\n    when: avg(temprature, 5m) > 1\n", name: "broken")
         let cases: [([String], String?)] = [

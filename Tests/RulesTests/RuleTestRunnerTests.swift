@@ -1,4 +1,6 @@
 import Foundation
+import Telemetry
+import TestSupport
 import XCTest
 @testable import Rules
 
@@ -67,5 +69,53 @@ final class RuleTestRunnerTests: XCTestCase {
                     "t.yaml:6:18: unknown key 'firng' in an alert check",
                 ])
         }
+    }
+}
+
+extension RuleTestRunnerTests {
+    func testIncidentTestKeysAreCheckedWithPositions() throws {
+        let directory = try TemporaryDirectory(prefix: "rule-tests")
+        defer { directory.remove() }
+        try """
+            tests:
+              - name: incident
+                from_history: {device: gh-01, from: yesterday, to: 2026-01-01T00:00:00Z}
+                origin: 2026-01-01T00:00:00Z
+                assert:
+                  - {alert: Hot, raises_within: 10m}
+                  - {alert: Hot, never_raises: maybe}
+                  - {alert: Hot}
+            """.write(toFile: directory.path + "/incident.yaml", atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try RuleTestRunner.run(directory: directory.path, rules: try ruleSet("rules: []"), schema: fleetSchema)) { error in
+            assertDiagnostics((error as? RuleError)?.diagnostics ?? [], startWith: [
+                "3:41 'from' must be a time in ISO 8601",
+                "3:19 with 'from_history', at: 0s is its 'from'; remove 'origin'",
+                "6:9 'raises_within' needs 'of'",
+                "7:36 'never_raises' takes true",
+                "8:9 an assertion needs 'raises_within' (with 'of') or 'never_raises: true'",
+            ])
+        }
+    }
+
+    func testAHistoryTestRunsOnTheLoadedReadingsAndItsAssertionsDecide() throws {
+        let directory = try TemporaryDirectory(prefix: "rule-tests")
+        defer { directory.remove() }
+        try """
+            tests:
+              - name: incident
+                from_history: {device: gh-01, from: 2026-01-01T00:00:00Z, to: 2026-01-01T01:00:00Z}
+                assert:
+                  - {alert: Hot, raises_within: 1m, of: 2m}
+                  - {alert: Hot, raises_within: 1m, of: 2026-01-01T00:10:00Z}
+            """.write(toFile: directory.path + "/incident.yaml", atomically: true, encoding: .utf8)
+        let from: Int64 = 1_767_225_600_000
+        let rules = try ruleSet("rules:\n  - alert: Hot\n    devices: climate-sensor\n    when: temperature > 30\n")
+        let report = try RuleTestRunner.run(directory: directory.path, rules: rules, schema: fleetSchema) { request in
+            XCTAssertEqual(request.from, from)
+            return RuleTestHistory(device: gh01, readings: [20, 20, 35, 35].enumerated().map {
+                Reading(device: "gh-01", metric: "temperature", timestamp: from + Int64($0.offset) * minute, value: $0.element)
+            })
+        }
+        XCTAssertEqual(report.cases.first?.failures, ["line 6: Hot must raise within 1m of 10m, but was raised at 2m"])
     }
 }
