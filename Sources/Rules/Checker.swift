@@ -94,6 +94,15 @@ struct Checker {
     }
 
     private mutating func identifier(_ name: String, node: Expression, symbols: inout SymbolTable) -> ValueType? {
+        if name.hasPrefix("$") {
+            let parameter = String(name.dropFirst())
+            guard let value = scope.parameters[parameter] else {
+                return fail(node, "unknown parameter '\(name)': declare it in the rule's params: (params: {\(parameter): 30})",
+                            suggestion: Suggestion.nearest(to: parameter, in: scope.parameters.keys.sorted()).map { "$" + $0 })
+            }
+            emit(.constant(value), pops: 0)
+            return .number
+        }
         if name.hasPrefix("attr.") {
             let attribute = String(name.dropFirst(5))
             guard field != .where else { return fail(node, "'where' filters on labels only; use attr.\(attribute) in 'when'") }

@@ -47,6 +47,13 @@ struct Lexer {
         }
 
         switch s {
+        case "$" where Self.isIdentifierStart(peek(1)):
+            // `$threshold`: a rule parameter, one identifier.
+            position += 1
+            while Self.isIdentifierPart(peek()) { position += 1 }
+            var name = ""
+            name.unicodeScalars.append(contentsOf: scalars[start..<position])
+            return Token(kind: .identifier(name), start: start, end: position)
         case "+": return token(.plus, 1)
         case "-": return token(.minus, 1)
         case "*": return token(.star, 1)

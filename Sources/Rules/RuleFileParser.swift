@@ -5,12 +5,15 @@ import Yams
 struct RuleFileParser {
     static let ruleKeys = [
         "alert", "devices", "where", "when", "for", "clear", "clear_for", "keep_firing_for", "flapping", "severity", "message",
-        "labels", "annotations",
+        "labels", "annotations", "params",
     ]
 
     let source: SourceFile
     let schema: RuleSchema
     let attributes: DeviceAttributes
+    var overrides = RuleOverrides()
+    /// The parameters and settings of `overrides` some rule used, to report the others.
+    private(set) var overridesUsed: Set<String> = []
     private(set) var diagnostics: [RuleDiagnostic] = []
     private(set) var rules: [Rule] = []
     /// The file's `maintenance:` windows.
@@ -215,6 +218,33 @@ struct RuleFileParser {
         scope.attributes = attributes.names
         scope.coveredAttributes = scope.attributes.filter { attributes.covers($0, selector: selector) }
         scope.attributesFile = attributes.file
+        var parameters: [String: Double] = [:]
+        if let node = nodes["params"]?.value {
+            if let mapping = node.mapping {
+                for (key, value) in mapping {
+                    guard let parameter = key.string, let first = parameter.unicodeScalars.first, Lexer.isIdentifierStart(first),
+                          parameter.unicodeScalars.allSatisfy({ Lexer.isIdentifierPart($0) }) else {
+                        diagnostics.append(source.diagnostic(at: key, "parameter names are letters, digits and '_'"))
+                        continue
+                    }
+                    guard let text = value.scalar?.string, let number = Double(text), number.isFinite else {
+                        diagnostics.append(source.diagnostic(at: value, "parameter '\(parameter)' must be a number (its default)"))
+                        continue
+                    }
+                    parameters[parameter] = number
+                }
+            } else {
+                diagnostics.append(source.diagnostic(at: node, length: 1, "'params' maps parameter names to their defaults, e.g. {threshold: 30}"))
+            }
+        }
+        for (parameter, _) in parameters {
+            if let text = overrides.value(parameter, alert: name), let number = Double(text), number.isFinite {
+                parameters[parameter] = number
+                overridesUsed.insert(parameter)
+                overridesUsed.insert("\(name).\(parameter)")
+            }
+        }
+        scope.parameters = parameters
 
         var filter: Expression?
         if let node = nodes["where"]?.value, let expression = parseExpression(node, key: "where") {
@@ -263,7 +293,10 @@ struct RuleFileParser {
         }
 
         var holdFor: Int64 = 0
-        if let node = nodes["for"]?.value, let text = stringValue(node, key: "for") {
+        if let text = overrides.value("for", alert: name), let ms = RuleDuration.milliseconds(text), ms >= 0 {
+            holdFor = ms
+            overridesUsed.formUnion(["for", "\(name).for"])
+        } else if let node = nodes["for"]?.value, let text = stringValue(node, key: "for") {
             if let ms = RuleDuration.milliseconds(text), ms >= 0 {
                 holdFor = ms
             } else {
@@ -272,6 +305,10 @@ struct RuleFileParser {
             }
         }
         func duration(_ key: String) -> Int64 {
+            if let text = overrides.value(key, alert: name), let ms = RuleDuration.milliseconds(text), ms >= 0 {
+                overridesUsed.formUnion([key, "\(name).\(key)"])
+                return ms
+            }
             guard let node = nodes[key]?.value, let text = stringValue(node, key: key) else { return 0 }
             guard let ms = RuleDuration.milliseconds(text), ms >= 0 else {
                 diagnostics.append(source.diagnostic(in: node, offset: 0, length: text.unicodeScalars.count,
@@ -320,7 +357,8 @@ struct RuleFileParser {
         let canonical = [
             "alert: \(name)", "devices: \(selector)", "where: \(filter?.description ?? "")", "when: \(whenText)",
             "for: \(holdFor)", "clear: \(clearText)", "clear_for: \(clearFor)", "keep_firing_for: \(keepFiringFor)",
-            "flapping: \(flapping.map { "\($0.window)/\($0.high)/\($0.low)" } ?? "")", "severity: \(severity.rawValue)", "message: \(message.source)",
+            "flapping: \(flapping.map { "\($0.window)/\($0.high)/\($0.low)" } ?? "")",
+            "params: \(scope.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))", "severity: \(severity.rawValue)", "message: \(message.source)",
             "labels: \(labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))",
             "annotations: \(annotations.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))",
         ].joined(separator: "\n")

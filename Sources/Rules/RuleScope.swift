@@ -12,4 +12,6 @@ struct RuleScope {
     var coveredAttributes: Set<String> = []
     /// For messages: where attributes come from.
     var attributesFile = ""
+    /// The rule's `params:` (after any override): `$name` reads them as constants.
+    var parameters: [String: Double] = [:]
 }

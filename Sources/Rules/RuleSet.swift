@@ -25,7 +25,9 @@ public struct RuleSet: Sendable {
     /// Loads `*.yaml` and `*.yml` files directly in `directory` (not `tests/`), in name order,
     /// with the device attributes of `attributesFile` when it exists (conventionally
     /// `Devices/attributes.yaml`; its problems are reported with the rules').
-    public static func load(directory: String, schema: RuleSchema, attributesFile: String? = nil) throws(RuleError) -> RuleSet {
+    public static func load(
+        directory: String, schema: RuleSchema, attributesFile: String? = nil, overrides: RuleOverrides = RuleOverrides()
+    ) throws(RuleError) -> RuleSet {
         let (files, unreadable) = try RuleFiles.read(directory: directory)
         var diagnostics = unreadable
         var attributes = DeviceAttributes()
@@ -36,7 +38,7 @@ public struct RuleSet: Sendable {
                 diagnostics.append(RuleDiagnostic(file: attributesFile, line: error.line, column: error.column, message: error.reason, sourceLine: ""))
             }
         }
-        return try parse(files: files, schema: schema, attributes: attributes, diagnostics: diagnostics)
+        return try parse(files: files, schema: schema, attributes: attributes, overrides: overrides, diagnostics: diagnostics)
     }
 
     private static func attributes(file: String, contents: String, before: [RuleDiagnostic]) -> (DeviceAttributes, [RuleDiagnostic]) {
@@ -53,19 +55,28 @@ public struct RuleSet: Sendable {
     /// already found (files that could not be read), reported with the rest.
     public static func parse(
         files: [(name: String, contents: String)], schema: RuleSchema, attributes: DeviceAttributes = DeviceAttributes(),
-        diagnostics: [RuleDiagnostic] = []
+        overrides: RuleOverrides = RuleOverrides(), diagnostics: [RuleDiagnostic] = []
     ) throws(RuleError) -> RuleSet {
         var symbols = SymbolTable()
         var definedAt: [String: String] = [:]
         var rules: [Rule] = []
         var windows: [MaintenanceWindow] = []
+        var used: Set<String> = []
         var diagnostics = diagnostics
         for file in files {
             var parser = RuleFileParser(source: SourceFile(name: file.name, contents: file.contents), schema: schema, attributes: attributes)
+            parser.overrides = overrides
             parser.parse(contents: file.contents, symbols: &symbols, definedAt: &definedAt)
             rules += parser.rules
             windows += parser.windows
+            used.formUnion(parser.overridesUsed)
             diagnostics += parser.diagnostics
+        }
+        for name in overrides.values.keys.sorted() where !used.contains(name) {
+            diagnostics.append(RuleDiagnostic(
+                file: "--sweep", line: 1, column: 1,
+                message: "no rule has a parameter or setting '\(name)' (parameters are declared in params:, settings are "
+                    + RuleOverrides.settings.joined(separator: ", ") + "; 'Rule.name' names one rule's)", sourceLine: ""))
         }
         guard diagnostics.isEmpty else { throw .invalid(diagnostics) }
         return RuleSet(rules: rules, maintenance: MaintenanceSchedule(windows), attributes: attributes, schema: schema, symbols: symbols)

@@ -83,6 +83,9 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "Also write a self-contained HTML report (summary, charts, alert table) to this file.")
     var report: String?
 
+    @Option(help: "Sweep a rule parameter ($name, declared in params:) or setting (for, clear_for, keep_firing_for; Rule.key for one rule) over values: 'threshold=28,30,32'. Repeatable: every combination is replayed, in parallel, and measured.")
+    var sweep: [String] = []
+
     func validate() throws {
         if publish == nil, speed != nil || max || normalized {
             throw ValidationError("--speed, --max and --normalized need --publish")
@@ -91,6 +94,9 @@ struct ReplayCommand: ParsableCommand {
         if let speed, !(speed > 0 && speed.isFinite) { throw ValidationError("--speed must be a positive number") }
         if publish != nil, diff || report != nil { throw ValidationError("--publish cannot be combined with --diff or --report") }
         if report != nil, diff { throw ValidationError("--report cannot be combined with --diff") }
+        if !sweep.isEmpty, diff || report != nil || publish != nil {
+            throw ValidationError("--sweep cannot be combined with --diff, --report or --publish")
+        }
     }
 
     func run() throws {
@@ -133,6 +139,10 @@ struct ReplayCommand: ParsableCommand {
         }
         let catalog = try Self.catalog(directory: settings.devices)
         let schema = RuleSchema(catalog: catalog)
+        if !sweep.isEmpty {
+            try runSweep(directory: rules ?? configuredRules, schema: schema, devices: settings.devices, database: database, scope: scope)
+            return
+        }
         var candidate = try Self.ruleSet(directory: rules ?? configuredRules, schema: schema, devices: settings.devices)
         if let silences {
             candidate = candidate.addingMaintenance(try Self.silences(file: silences, schema: schema))
@@ -290,7 +300,7 @@ struct ReplayCommand: ParsableCommand {
     }
 
     /// `--silences FILE`: its maintenance windows; exit 2 with every diagnostic when it is invalid.
-    private static func silences(file: String, schema: RuleSchema) throws -> MaintenanceSchedule {
+    static func silences(file: String, schema: RuleSchema) throws -> MaintenanceSchedule {
         let contents: String
         do throws(TextFile.Failure) {
             contents = try TextFile.read(file)
@@ -306,9 +316,12 @@ struct ReplayCommand: ParsableCommand {
         }
     }
 
-    private static func ruleSet(directory: String, schema: RuleSchema, devices: String) throws -> RuleSet {
+    static func ruleSet(
+        directory: String, schema: RuleSchema, devices: String, overrides: RuleOverrides = RuleOverrides()
+    ) throws -> RuleSet {
         do {
-            return try RuleSet.load(directory: directory, schema: schema, attributesFile: RuleSet.attributesFile(devices: devices))
+            return try RuleSet.load(directory: directory, schema: schema, attributesFile: RuleSet.attributesFile(devices: devices),
+                                    overrides: overrides)
         } catch {
             for diagnostic in error.diagnostics { printError(diagnostic.description) }
             printError("\(error.diagnostics.count) error(s) in \(directory)")

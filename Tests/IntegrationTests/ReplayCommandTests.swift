@@ -188,6 +188,24 @@ final class ReplayCommandTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("no database: name it in the test (db:) or give --db FILE"), result.stdout)
     }
 
+    func testSweepPrintsOneRowPerCombination() throws {
+        let rules = try fixture.rulesDirectory(ReplayFixture.rules
+            .replacingOccurrences(of: "when: avg(temperature, 1m) > 30", with: "when: avg(temperature, 1m) > $threshold")
+            .replacingOccurrences(of: "    severity: critical\n", with: "    severity: critical\n    params: {threshold: 30}\n"), name: "sweep")
+        var result = try replay(["--sweep", "threshold=30,40", "--sweep", "TooHot.for=1m,2m", "--format", "csv", "--device", "gh-*"], rules: rules)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(lines(result.stdout), [
+            "threshold,TooHot.for,raised,firing_ms,median_time_to_raise_ms,notifications",
+            "30,1m,1,120000,60000,2",
+            "30,2m,1,60000,120000,2",
+            "40,1m,0,0,,0",
+            "40,2m,0,0,,0",
+        ])
+        result = try replay(["--sweep", "treshold=1,2"], rules: rules)
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.stderr.contains("no rule has a parameter or setting 'treshold'"), result.stderr)
+    }
+
     func testBadFlagsAndFilesExitTwo() throws {
         let broken = try fixture.rulesDirectory("rules:\n  - alert: Broken\n    when: avg(temprature, 5m) > 1\n", name: "broken")
         let cases: [([String], String?)] = [
