@@ -90,7 +90,7 @@ struct DashboardAPI: Sendable {
         return try result.get()
     }
 
-    private func storage<T>(_ body: () throws(StorageError) -> T) throws(APIError) -> T {
+    func storage<T>(_ body: () throws(StorageError) -> T) throws(APIError) -> T {
         do {
             return try body()
         } catch {

@@ -121,6 +121,17 @@ public struct DashboardApplication: Sendable {
             let query = QueryParameters(request)
             return try await api.respond(async: { () async throws(APIError) in try await api.overview(query) })
         }
+        router.post("/api/backtest") { request, _ in
+            let query = QueryParameters(request)
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: DashboardAPI.maximumDraftBytes)
+            } catch {
+                return JSONResponse.error(.badParameter("rules", "the draft is larger than \(DashboardAPI.maximumDraftBytes) bytes"))
+            }
+            let bytes = Array(buffer: body)
+            return try await api.respond { () throws(APIError) in try api.backtest(query, draft: bytes) }
+        }
         router.post("/api/commands/:name") { request, context in
             let name = context.parameters.get("name") ?? ""
             let body: ByteBuffer
