@@ -37,6 +37,9 @@ class BrowserTestCase: XCTestCase {
 
     func at(_ minute: Int) -> Int64 { base + Int64(minute) * 60_000 }
 
+    /// The rules the server compares drafts with (and rebuilds pending alerts from); none by default.
+    class func serverRules() throws -> RuleSet? { nil }
+
     static func temperature(_ device: String, _ minute: Int) -> Double {
         device == "gh-01" ? 20 + Double(minute) * 0.05 : 18 + Double(minute) * 0.01
     }
@@ -130,7 +133,8 @@ class BrowserTestCase: XCTestCase {
 
     private func startServer() async throws {
         port = FreePort.next()
-        let dashboard = DashboardApplication(store: store, now: { Int64(Date().timeIntervalSince1970 * 1_000) })
+        let dashboard = DashboardApplication(store: store, now: { Int64(Date().timeIntervalSince1970 * 1_000) },
+                                             rules: try Self.serverRules())
         var logger = Logger(label: "dashboard-browser-test")
         logger.logLevel = .critical
         let app = dashboard.application(host: "127.0.0.1", port: Int(port), logger: logger)

@@ -50,3 +50,23 @@ export async function command(name, body) {
   }
   return answer.event;
 }
+
+/** Replays a draft rule file (YAML) over one device's range beside the current rules. */
+export async function backtest(device, from, to, draft) {
+  const params = new URLSearchParams({ device, from: String(Math.round(from)), to: String(Math.round(to)) });
+  const response = await fetch(`/api/backtest?${params}`, {
+    method: 'POST',
+    headers: { Accept: 'application/json', 'Content-Type': 'application/yaml' },
+    body: draft,
+  });
+  let answer = null;
+  try {
+    answer = await response.json();
+  } catch (_) {
+    answer = null;
+  }
+  if (!response.ok || !answer) {
+    throw new APIError(response.status, (answer && answer.error) || `${response.status} ${response.statusText}`, answer && answer.parameter);
+  }
+  return answer;
+}

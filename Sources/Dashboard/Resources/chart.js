@@ -83,7 +83,8 @@ export function segments(points) {
 
 /**
  * Draws one metric's chart into `box`: min/max envelope, avg line, alert bands, axes.
- * `data` = {metric, unit, from, to, points:[{time,min,max,avg,count}], bands:[{from,to,firing,alert,...}]}.
+ * `data` = {metric, unit, from, to, points:[{time,min,max,avg,count}], bands:[{from,to,firing,alert,...}],
+ * draftBands?:[{from,to,alert}]} (a backtested draft's alerts: a strip along the bottom of the plot).
  */
 export function drawChart(box, data) {
   box.replaceChildren();
@@ -154,6 +155,21 @@ export function drawChart(box, data) {
     }
   }
   svg.append(bands);
+
+  // A backtested draft's alerts, as a strip under the live bands.
+  if (data.draftBands && data.draftBands.length) {
+    const strip = s('g', { class: 'draft-bands', 'clip-path': `url(#${clipId})` });
+    for (const band of data.draftBands) {
+      if (band.to < from || band.from > to) continue;
+      const x0 = clampX(band.from);
+      const x1 = Math.max(x0 + 3, clampX(band.to));
+      strip.append(s('rect', {
+        class: 'draft-band', 'data-alert': band.alert, x: x0.toFixed(1), y: (margin.top + plotHeight - 10).toFixed(1),
+        width: (x1 - x0).toFixed(1), height: 10,
+      }, s('title', null, `draft ${band.alert}: ${formatTime(band.from)} → ${band.firing ? 'still firing' : formatTime(band.to)}`)));
+    }
+    svg.append(strip);
+  }
 
   // Envelope and average.
   const data_ = s('g', { class: 'series', 'clip-path': `url(#${clipId})` });

@@ -3,7 +3,7 @@ import { DAY, LIST_LIMIT, MINUTE, RANGES } from './constants.js';
 import { h, setContent } from './dom.js';
 import { formatAgo, formatDuration, formatTime, formatValue, fromLocalInput, isoTime, localInputValue, parseTime, timeZoneLabel } from './format.js';
 import { appHref, navigate, state, viewTime } from './url-state.js';
-import { api } from './api.js';
+import { api, backtest } from './api.js';
 import { alertBadge, emptyRow, labelChips, pageHeader, valueWithUnit } from './widgets.js';
 import { drawChart } from './chart.js';
 import { alertSpans } from './alert-spans.js';
@@ -106,9 +106,12 @@ export function devicePage(deviceId) {
           alertState.firing.map((a) => alertBadge('firing', a)), alertState.pending.map((p) => alertBadge('pending', p)))));
   }
 
+  let draftBands = null; // the last backtest's draft alerts, drawn under the live bands
+
   function paintChart(metric) {
     const chart = charts.get(metric);
     chart.data.bands = spans;
+    chart.data.draftBands = draftBands;
     drawChart(chart.box, chart.data);
   }
 
@@ -134,6 +137,40 @@ export function devicePage(deviceId) {
       chart.data = await loadSeries(metric, chart.box);
       paintChart(metric);
     }));
+  }
+
+  /** Paste a draft rule file; it is replayed over this range beside the current rules. */
+  function backtestPanel() {
+    const draft = h('textarea', { id: 'backtest-draft', spellcheck: 'false', 'aria-label': 'Draft rules (YAML)',
+      placeholder: 'rules:\n  - alert: TooHot\n    devices: climate-sensor\n    when: avg(temperature, 5m) > 28' });
+    const result = h('div', { id: 'backtest-result', 'aria-live': 'polite' });
+    const button = h('button', { type: 'button', id: 'backtest-run' }, 'Backtest over this range');
+    button.onclick = async () => {
+      button.disabled = true;
+      result.removeAttribute('data-done');
+      setContent(result, h('p', { class: 'muted' }, 'Replaying…'));
+      try {
+        const answer = await backtest(deviceId, range.from, range.to, draft.value);
+        draftBands = answer.draft.map((b) => ({ alert: b.alert, from: parseTime(b.from), to: b.to === null ? range.to : parseTime(b.to), firing: b.to === null }));
+        setContent(result,
+          h('p', { class: 'backtest-summary', id: 'backtest-summary' },
+            `Draft (${answer.draftRules.join(', ') || 'no rules'}) against the current rules over this range: `,
+            h('strong', { 'data-count': 'added' }, `${answer.added} added`), ', ',
+            h('strong', { 'data-count': 'removed' }, `${answer.removed} removed`), ', ',
+            h('strong', { 'data-count': 'moved' }, `${answer.moved} moved`),
+            ` (events; ${answer.current.length} alert${answer.current.length === 1 ? '' : 's'} now, ${answer.draft.length} with the draft, drawn as a strip under each chart).`));
+      } catch (error) {
+        draftBands = null;
+        setContent(result, h('p', { class: 'backtest-error' }, error.message));
+      }
+      for (const metric of charts.keys()) if (charts.get(metric).data) paintChart(metric);
+      result.setAttribute('data-done', '1');
+      button.disabled = false;
+    };
+    return h('details', { class: 'backtest', id: 'backtest' },
+      h('summary', null, h('h2', { style: 'display:inline' }, 'Backtest a draft rule')),
+      h('p', { class: 'muted' }, 'Paste a rule file: it runs over this device’s readings in this range, beside the current rules.'),
+      draft, h('p', null, button), result);
   }
 
   function emptyRangeHint(lastSeen) {
@@ -162,7 +199,8 @@ export function devicePage(deviceId) {
       h('p', { class: 'range-caption muted' }, `${formatTime(range.from)} → ${formatTime(range.to)} (${timeZoneLabel(range.to)})`),
       emptyRangeHint(alertState.lastReading),
       (device.series || []).length ? chartList : h('p', { class: 'empty-state' }, 'This device has no metrics yet.'),
-      h('section', { class: 'device-alerts' }, h('h2', null, 'Alerts in this range'), alertsTable()));
+      h('section', { class: 'device-alerts' }, h('h2', null, 'Alerts in this range'), alertsTable()),
+      backtestPanel());
     await renderCharts();
   }
 
