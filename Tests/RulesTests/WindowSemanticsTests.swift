@@ -98,4 +98,52 @@ final class WindowSemanticsTests: XCTestCase {
         let window = try XCTUnwrap(explanation.when.children[1].children[0].window)
         XCTAssertEqual(window, ExplainedExpression.Window(from: -minute, to: minute, readings: 3))
     }
+
+    /// Random series with gaps, the clock advanced second by second between readings: a rule of
+    /// `silent()` and a window raises at the first second at which the device has been silent
+    /// long enough and the window over the readings before the silence (ending at the latest
+    /// reading) holds; clears at the next reading. Against a reference that recomputes both from
+    /// the readings at every second.
+    func testWindowsAtDeadlinesMatchASecondBySecondReference() throws {
+        let set = try ruleSet("""
+            rules:
+              - alert: HotThenSilent
+                devices: climate-sensor
+                when: silent(2m) and avg(temperature, 3m) > 30
+            """)
+        var random = SplitMix64(seed: 9)
+        for round in 0..<100 {
+            var engine = RuleEngine(rules: set, idGenerator: UUIDv7Generator(seed: 1))
+            var readings: [(Int64, Double)] = []
+            var t: Int64 = 0
+            for _ in 0..<30 {
+                t += Int64(random.next() % 12 + 1) * 15 * second
+                readings.append((t, Double(random.next() % 20) + 20))
+            }
+            let end = t + 5 * minute
+            var got: [String] = []
+            var expected: [String] = []
+            var firing = false
+            var next = 0
+            var now: Int64 = readings[0].0
+            while now <= end {
+                if next < readings.count, readings[next].0 == now {
+                    got += engine.process(Reading(device: "gh-01", metric: "temperature", timestamp: now, value: readings[next].1), device: gh01)
+                        .map { "\($0.typeName) \($0.at / 1000)" }
+                    next += 1
+                }
+                got += engine.advance(to: now).map { "\($0.typeName) \($0.at / 1000)" }
+                // Reference at `now`, from the readings so far.
+                let seen = readings[..<next]
+                let latest = seen.last?.0 ?? .min
+                let window = seen.filter { $0.0 > latest - 3 * minute }.map(\.1)
+                let hot = !window.isEmpty && window.reduce(0, +) / Double(window.count) > 30
+                let holds = now - latest >= 2 * minute && hot
+                if holds, !firing { expected.append("AlertRaised \(now / 1000)"); firing = true }
+                if !holds, firing { expected.append("AlertCleared \(now / 1000)"); firing = false }
+                now += second
+            }
+            XCTAssertEqual(got, expected, "round \(round)")
+        }
+    }
 }
