@@ -215,7 +215,13 @@ public struct RuleEngine: Sendable {
         defer { swap(&group, &groupScratch) }
         guard !group.isEmpty else { return [] }
         var events: [AlertEvent] = []
-        evaluator.applyGroup(&devices[d], timestamp: timestamp, readings: group, topic: topic, trace: trace, events: &events)
+        if group.count == 1 {
+            // One reading: the per-reading path, which evaluates exactly the same instances.
+            evaluator.apply(&devices[d], metric: group[0].metric, timestamp: timestamp, value: group[0].value, topic: topic,
+                            trace: trace, events: &events)
+        } else {
+            evaluator.applyGroup(&devices[d], timestamp: timestamp, readings: group, topic: topic, trace: trace, events: &events)
+        }
         return events
     }
 
