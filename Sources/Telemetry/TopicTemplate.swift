@@ -1,7 +1,9 @@
 /// An MQTT topic pattern with named levels, such as `greenhouse/{site}/{device}/climate`.
 ///
 /// Each `{name}` fills one whole level. `{device}` is required and names the device; `{metric}`
-/// names the metric for `format: value` types; every other placeholder becomes a label.
+/// names the metric for `format: value` types; every other placeholder becomes a label. The last
+/// level may be `{name+}`, which takes one or more levels with the `/` between them (Zigbee2MQTT
+/// friendly names such as `kitchen/fridge`: `zigbee2mqtt/{device+}`); its filter ends in `#`.
 /// Matching works on the topic's UTF-8 bytes and allocates only the strings it returns.
 public struct TopicTemplate: Sendable, Hashable, CustomStringConvertible {
     /// The template as written.
@@ -15,6 +17,8 @@ public struct TopicTemplate: Sendable, Hashable, CustomStringConvertible {
     private let levelSpecs: [(offset: Int, length: Int)]
     private let deviceIndex: Int
     private let metricIndex: Int?
+    /// The last level is `{name+}`.
+    public let endsWithMultiLevel: Bool
 
     /// Parses and validates a template; throws every problem found, not just the first.
     public init(_ text: String) throws(TopicTemplateError) {
@@ -26,13 +30,16 @@ public struct TopicTemplate: Sendable, Hashable, CustomStringConvertible {
         if text.isEmpty {
             throw TopicTemplateError(template: text, problems: ["the template is empty"])
         }
-        for level in text.split(separator: "/", omittingEmptySubsequences: false) {
+        let levels = text.split(separator: "/", omittingEmptySubsequences: false)
+        var multiLevel = false
+        for (position, level) in levels.enumerated() {
             if level.isEmpty {
                 problems.append("empty level (a leading, trailing or doubled '/')")
                 specs.append((0, 0))
                 continue
             }
-            if level.contains("+") || level.contains("#") {
+            let multiLevelForm = level.hasPrefix("{") && level.hasSuffix("+}") && level.count(where: { $0 == "+" }) == 1
+            if (level.contains("+") && !multiLevelForm) || level.contains("#") {
                 problems.append("level '\(level)' uses an MQTT wildcard; name it with {name} instead")
             }
             let opens = level.count(where: { $0 == "{" })
@@ -51,7 +58,15 @@ public struct TopicTemplate: Sendable, Hashable, CustomStringConvertible {
                 specs.append((0, 0))
                 continue
             }
-            let name = String(level.dropFirst().dropLast())
+            var name = String(level.dropFirst().dropLast())
+            if name.hasSuffix("+") {
+                name.removeLast()
+                if position == levels.count - 1 {
+                    multiLevel = true
+                } else {
+                    problems.append("'{\(name)+}' takes the remaining levels, so it must be the last level")
+                }
+            }
             if !Self.isIdentifier(name) {
                 problems.append("placeholder '{\(name)}' must be a name of letters, digits and '_' not starting with a digit")
             } else if placeholders.contains(name) {
@@ -72,12 +87,13 @@ public struct TopicTemplate: Sendable, Hashable, CustomStringConvertible {
         self.levelSpecs = specs
         self.deviceIndex = deviceIndex
         self.metricIndex = placeholders.firstIndex(of: "metric")
+        self.endsWithMultiLevel = multiLevel
     }
 
-    /// The MQTT subscription filter: every placeholder becomes `+`.
+    /// The MQTT subscription filter: every placeholder becomes `+`, a final `{name+}` `#`.
     public var filter: String {
         text.split(separator: "/", omittingEmptySubsequences: false)
-            .map { $0.first == "{" ? "+" : String($0) }
+            .map { $0.first == "{" ? ($0.hasSuffix("+}") ? "#" : "+") : String($0) }
             .joined(separator: "/")
     }
 
@@ -130,6 +146,16 @@ public struct TopicTemplate: Sendable, Hashable, CustomStringConvertible {
                 var position = 0
                 for level in 0..<specs.count {
                     var end = position
+                    if level == specs.count - 1, endsWithMultiLevel {
+                        // One or more levels, none empty: no leading, doubled or trailing '/'.
+                        guard count > position, bytes[position] != slash, bytes[count - 1] != slash else { return false }
+                        var index = position + 1
+                        while index < count {
+                            if bytes[index] == slash, bytes[index - 1] == slash { return false }
+                            index += 1
+                        }
+                        end = count
+                    }
                     while end < count && bytes[end] != slash { end += 1 }
                     let spec = specs[level]
                     if spec.length >= 0 {
@@ -155,10 +181,17 @@ public struct TopicTemplate: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// Whether some topic could match both templates: same level count, and at every level the
-    /// two are equal literals or at least one is a placeholder.
+    /// Whether some topic could match both templates: the same number of levels (or at least as
+    /// many as a final `{name+}` needs), and at every level both compare equal literals or at least
+    /// one is a placeholder.
     public func overlaps(_ other: TopicTemplate) -> Bool {
-        guard levelSpecs.count == other.levelSpecs.count else { return false }
+        let mine = levelSpecs.count, theirs = other.levelSpecs.count
+        switch (endsWithMultiLevel, other.endsWithMultiLevel) {
+        case (false, false): guard mine == theirs else { return false }
+        case (true, false): guard theirs >= mine else { return false }
+        case (false, true): guard mine >= theirs else { return false }
+        case (true, true): break
+        }
         for (mine, theirs) in zip(levelSpecs, other.levelSpecs) where mine.length >= 0 && theirs.length >= 0 {
             let myBytes = literalBytes[mine.offset..<(mine.offset + mine.length)]
             let theirBytes = other.literalBytes[theirs.offset..<(theirs.offset + theirs.length)]

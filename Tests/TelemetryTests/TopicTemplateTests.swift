@@ -92,3 +92,58 @@ final class TopicTemplateTests: XCTestCase {
         XCTAssertFalse(try overlaps("zigbee2mqtt/{device}", "home/{room}/{device}/{metric}"))
     }
 }
+
+extension TopicTemplateTests {
+    func testAFinalMultiLevelPlaceholderTakesTheRemainingLevels() throws {
+        let template = try TopicTemplate("zigbee2mqtt/{device+}")
+        XCTAssertTrue(template.endsWithMultiLevel)
+        XCTAssertEqual(template.filter, "zigbee2mqtt/#")
+        XCTAssertEqual(template.placeholders, ["device"])
+        XCTAssertEqual(template.match("zigbee2mqtt/kitchen/fridge")?.device, "kitchen/fridge")
+        XCTAssertEqual(template.match("zigbee2mqtt/hall")?.device, "hall")
+        for topic in ["zigbee2mqtt", "zigbee2mqtt/", "zigbee2mqtt//a", "zigbee2mqtt/a//b", "zigbee2mqtt/a/", "other/a"] {
+            XCTAssertNil(template.match(topic), topic)
+        }
+        XCTAssertEqual(template.render(device: "kitchen/fridge"), "zigbee2mqtt/kitchen/fridge")
+        let labelled = try TopicTemplate("home/{site}/{device+}")
+        XCTAssertEqual(labelled.match("home/berlin/floor1/lamp")?.labels, ["site": "berlin"])
+        XCTAssertEqual(labelled.match("home/berlin/floor1/lamp")?.device, "floor1/lamp")
+    }
+
+    func testAMultiLevelPlaceholderMustBeLastAndKeepsTheOverlapCheck() throws {
+        do {
+            _ = try TopicTemplate("a/{device+}/state")
+            XCTFail("accepted")
+        } catch {
+            XCTAssertEqual(error.problems, ["'{device+}' takes the remaining levels, so it must be the last level"])
+        }
+        func overlaps(_ a: String, _ b: String) throws -> Bool {
+            let (first, second) = (try TopicTemplate(a), try TopicTemplate(b))
+            XCTAssertEqual(first.overlaps(second), second.overlaps(first), "overlap is symmetric")
+            return first.overlaps(second)
+        }
+        XCTAssertTrue(try overlaps("zigbee2mqtt/{device+}", "zigbee2mqtt/{device}"))
+        XCTAssertTrue(try overlaps("zigbee2mqtt/{device+}", "zigbee2mqtt/bridge/{device}"), "zigbee2mqtt/bridge/x fits both")
+        XCTAssertTrue(try overlaps("a/{device+}", "{site}/{device+}"))
+        XCTAssertFalse(try overlaps("a/b/{device+}", "a/{device}"), "one or more levels after a/b: never zero")
+        XCTAssertFalse(try overlaps("zigbee2mqtt/{device+}", "tele/{device}/SENSOR"))
+        XCTAssertFalse(try overlaps("a/b/{device+}", "a/c/{device+}"))
+    }
+}
+
+extension TopicTemplateTests {
+    /// A Zigbee2MQTT friendly name with a `/` is one device, decoded from the documented payload.
+    func testAZigbee2MQTTFriendlyNameWithSlashesIsOneDevice() throws {
+        let decoder = try decoder(["z2m.yaml": """
+            type: z2m
+            topic: zigbee2mqtt/{device+}
+            format: json
+            metrics:
+              temperature: { unit: "°C", optional: true }
+              linkquality: { unit: lqi }
+            """])
+        let decoded = decoder.decode(message("zigbee2mqtt/kitchen/fridge", #"{"temperature": 4.5, "linkquality": 120}"#))
+        XCTAssertEqual(decoded.device?.id, "kitchen/fridge")
+        XCTAssertEqual(decoded.values, ["temperature": 4.5, "linkquality": 120])
+    }
+}
