@@ -10,9 +10,13 @@ import XCTest
 /// `POST /api/backtest`: a draft rule against the current rules over one device's history.
 final class BacktestEndpointTests: DashboardTestCase {
     private func backtest(_ query: String, draft: String, rules: RuleSet?) async throws -> (HTTPResponse.Status, [String: Any]) {
+        try await backtest(query, bytes: Array(draft.utf8), rules: rules)
+    }
+
+    private func backtest(_ query: String, bytes: [UInt8], rules: RuleSet?) async throws -> (HTTPResponse.Status, [String: Any]) {
         let app = Application(router: dashboard(rules: rules).router())
         return try await app.test(.router) { client in
-            try await client.execute(uri: "/api/backtest?\(query)", method: .post, body: ByteBuffer(string: draft)) { response in
+            try await client.execute(uri: "/api/backtest?\(query)", method: .post, body: ByteBuffer(bytes: bytes)) { response in
                 XCTAssertEqual(response.headers[.contentType], "application/json; charset=utf-8")
                 let json = try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any] ?? [:]
                 return (response.status, json)
@@ -53,5 +57,17 @@ final class BacktestEndpointTests: DashboardTestCase {
         XCTAssertEqual(json["parameter"] as? String, "from")
         (status, json) = try await backtest(range, draft: String(repeating: "#", count: 300_000), rules: try Self.rules())
         XCTAssertEqual(status, .contentTooLarge, "\(json)")
+        (status, json) = try await backtest(range, bytes: Array("rules:\n  - alert: Caf".utf8) + [0xE9, 0xFF], rules: try Self.rules())
+        XCTAssertEqual(status, .badRequest)
+        XCTAssertEqual(json["error"] as? String, "the draft is not UTF-8 text")
+        let deep = String(repeating: "(", count: 2_000) + "temperature" + String(repeating: ")", count: 2_000)
+        (status, json) = try await backtest(range, draft: "rules:\n  - alert: X\n    devices: pump\n    when: \(deep) > 1\n",
+                                            rules: try Self.rules())
+        XCTAssertEqual(status, .badRequest)
+        XCTAssertTrue((json["error"] as? String ?? "").contains("nested deeper than 100 levels"), "\(json)")
+        for query in ["device=pump-1&from=abc", "device=&to=1", "device=pump-1&from=\(Int64.max)&to=\(Int64.min)"] {
+            (status, json) = try await backtest(query, draft: Self.rulesYAML, rules: try Self.rules())
+            XCTAssertEqual(status == .badRequest || status == .notFound, true, "\(query): \(status) \(json)")
+        }
     }
 }

@@ -104,3 +104,38 @@ final class HostileRuleFileTests: XCTestCase {
         print("rule-file fuzz: \(iterations) inputs, \(loaded) loaded, seed \(Fuzzing.seed)")
     }
 }
+
+extension HostileRuleFileTests {
+    /// The formats this issue added (maintenance windows, device attributes, flapping, params)
+    /// with hostile values: each refused with a position, none traps.
+    func testNewFileFormatsRefuseHostileValuesWithAPosition() throws {
+        let deep = String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000)
+        let cases = [
+            "maintenance: \(deep)\n",
+            "maintenance:\n  - {name: w, alert: \"*\", from: 9999-12-31T23:59:59Z, to: 99999-01-01T00:00:00Z}\n",
+            "maintenance:\n  - {name: w, alert: \"*\", every: day, from: \"99:99\", to: \"-1:00\"}\n",
+            "maintenance:\n  - {name: w, device: \"\(String(repeating: "*", count: 600))\", from: 2026-01-01T00:00Z, to: 2026-01-02T00:00Z}\n",
+            "rules:\n  - alert: A\n    devices: climate-sensor\n    when: temperature > $t\n    params: {t: 1e400}\n",
+            "rules:\n  - alert: A\n    devices: climate-sensor\n    when: temperature > 1\n    flapping: {window: 1h, high: 99999999999999999999, low: -1}\n",
+            "rules:\n  - alert: A\n    devices: climate-sensor\n    when: temperature > 1\n    clear_for: 9999999999999999999d\n",
+        ]
+        for yaml in cases {
+            let found = diagnostics(yaml)
+            XCTAssertFalse(found.isEmpty, yaml.prefix(120).description)
+            XCTAssertTrue(found.allSatisfy { $0.line >= 1 && $0.column >= 1 }, "\(found)")
+        }
+        for contents in ["attributes: \(deep)\n", "attributes:\n  \"*\": {max: 1e400}\n", "attributes:\n  \"*\": {\"\": 1}\n",
+                         "attributes:\n  \"\(String(repeating: "x", count: 100_000))\": {max: 1}\n"] {
+            let (_, found) = DeviceAttributesParser.parse(file: "attributes.yaml", contents: contents)
+            XCTAssertFalse(found.isEmpty, contents.prefix(80).description)
+        }
+        let directory = try TemporaryDirectory(prefix: "attributes-utf8")
+        defer { directory.remove() }
+        try Data([0x61, 0x74, 0xFF, 0xFE]).write(to: URL(fileURLWithPath: directory.file("attributes.yaml")))
+        try FileManager.default.createDirectory(atPath: directory.file("rules"), withIntermediateDirectories: true)
+        XCTAssertThrowsError(try RuleSet.load(directory: directory.file("rules"), schema: fleetSchema,
+                                              attributesFile: directory.file("attributes.yaml"))) { error in
+            XCTAssertEqual((error as? RuleError)?.diagnostics.first?.file, directory.file("attributes.yaml"))
+        }
+    }
+}
