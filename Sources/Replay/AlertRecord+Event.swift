@@ -3,18 +3,17 @@ import Storage
 
 extension AlertRecord {
     /// The stored form of an event: its JSON exactly as published, plus the columns queries use
-    /// (`silenced`: why notifying sinks hold it back, a silence, a maintenance window or
-    /// ``flappingMark``).
+    /// (`silenced`: ``AlertEvent/heldBackBy``).
     public init(_ event: AlertEvent, severity: String?) {
         switch event {
         case .raised(let raised):
             self.init(id: raised.id, type: .raised, alert: raised.alert, device: raised.device,
                       severity: raised.severity.rawValue, at: raised.at, raisedID: nil, value: raised.value,
-                      event: event.json, silenced: raised.silenced ?? (raised.flapping ? AlertRecord.flappingMark : nil))
+                      event: event.json, silenced: event.heldBackBy)
         case .cleared(let cleared):
             self.init(id: cleared.id, type: .cleared, alert: cleared.alert, device: cleared.device,
                       severity: severity, at: cleared.at, raisedID: cleared.raisedId, value: cleared.value,
-                      event: event.json, silenced: cleared.silenced ?? (cleared.flapping ? AlertRecord.flappingMark : nil))
+                      event: event.json, silenced: event.heldBackBy)
         }
     }
 }

@@ -23,11 +23,9 @@ public struct ComparedEvent: Sendable, Hashable {
     public init(_ event: AlertEvent) {
         switch event {
         case .raised(let raised):
-            self.init(type: .raised, alert: raised.alert, device: raised.device, at: raised.at,
-                      notifies: raised.silenced == nil && !raised.flapping)
+            self.init(type: .raised, alert: raised.alert, device: raised.device, at: raised.at, notifies: event.heldBackBy == nil)
         case .cleared(let cleared):
-            self.init(type: .cleared, alert: cleared.alert, device: cleared.device, at: cleared.at,
-                      notifies: cleared.silenced == nil && !cleared.flapping)
+            self.init(type: .cleared, alert: cleared.alert, device: cleared.device, at: cleared.at, notifies: event.heldBackBy == nil)
         }
     }
 

@@ -108,15 +108,14 @@ public struct ReplaySweep: Sendable {
         var open: [String: Int64] = [:]
         var waits: [Int64] = []
         for event in events {
+            if event.heldBackBy == nil { outcome.notifications += 1 }
             switch event {
             case .raised(let raised):
                 outcome.raised += 1
                 open[raised.id] = raised.at
                 waits.append(raised.at - raised.pendingSince)
-                if raised.silenced == nil && !raised.flapping { outcome.notifications += 1 }
             case .cleared(let cleared):
                 if let start = open.removeValue(forKey: cleared.raisedId) { outcome.firingTime += cleared.at - start }
-                if cleared.silenced == nil && !cleared.flapping { outcome.notifications += 1 }
             }
         }
         for start in open.values where end > start { outcome.firingTime += end - start }

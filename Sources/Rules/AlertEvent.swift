@@ -39,6 +39,19 @@ public enum AlertEvent: Sendable, Hashable {
         }
     }
 
+    /// Why notifying sinks (Alertmanager, webhooks) hold the event back: the silence id or
+    /// `maintenance:<name>` of its `silenced` field, else ``flappingMark`` when it is marked
+    /// flapping; nil when they send it. The alert log stores it in its `silenced` column.
+    public var heldBackBy: String? {
+        switch self {
+        case .raised(let event): event.silenced ?? (event.flapping ? Self.flappingMark : nil)
+        case .cleared(let event): event.silenced ?? (event.flapping ? Self.flappingMark : nil)
+        }
+    }
+
+    /// ``heldBackBy`` of an event held back only because its rule was flapping.
+    public static let flappingMark = "flapping"
+
     /// `AlertRaised` or `AlertCleared`, as in the JSON `type` field.
     public var typeName: String {
         switch self {

@@ -153,20 +153,13 @@ struct Checker {
         if op == .and || op == .or {
             if left != .condition { return fail(lhs, "'\(op.rawValue)' needs conditions on both sides, found \(left.noun)") }
             if right != .condition { return fail(rhs, "'\(op.rawValue)' needs conditions on both sides, found \(right.noun)") }
-            emit(op == .and ? .and : .or, pops: 2)
+            emit(Program.Op(op), pops: 2)
             return .condition
         }
         if op.isArithmetic {
             if left != .number { return fail(lhs, "'\(op.rawValue)' needs numbers, found \(left.noun)") }
             if right != .number { return fail(rhs, "'\(op.rawValue)' needs numbers, found \(right.noun)") }
-            let code: Program.Op = switch op {
-            case .add: .add
-            case .subtract: .subtract
-            case .multiply: .multiply
-            case .divide: .divide
-            default: .remainder
-            }
-            emit(code, pops: 2)
+            emit(Program.Op(op), pops: 2)
             return .number
         }
         // Comparisons.
@@ -186,15 +179,7 @@ struct Checker {
         }
         guard left == .number else { return fail(lhs, "cannot compare \(left.noun); use 'and', 'or' and 'not' to combine conditions") }
         guard right == .number else { return fail(rhs, "cannot compare with \(right.noun)") }
-        let code: Program.Op = switch op {
-        case .less: .less
-        case .lessEqual: .lessEqual
-        case .greater: .greater
-        case .greaterEqual: .greaterEqual
-        case .equal: .equal
-        default: .notEqual
-        }
-        emit(code, pops: 2)
+        emit(Program.Op(op), pops: 2)
         return .condition
     }
 

@@ -27,6 +27,12 @@ struct Lexer {
         return s >= "0" && s <= "9"
     }
 
+    /// A whole name as expressions spell one (`max_temp`, `_x1`): what `attr.` and `$` take.
+    static func isIdentifier(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, isIdentifierStart(first) else { return false }
+        return text.unicodeScalars.allSatisfy { isIdentifierPart($0) }
+    }
+
     static func isIdentifierStart(_ s: Unicode.Scalar?) -> Bool {
         guard let s else { return false }
         return (s >= "a" && s <= "z") || (s >= "A" && s <= "Z") || s == "_"

@@ -33,3 +33,24 @@ struct Program: Hashable, Sendable {
     /// After this op runs, the top of the stack is the event's `value`.
     var valueOp: Int?
 }
+
+extension Program.Op {
+    /// The op of a binary operator (both operands on the stack).
+    init(_ op: Expression.BinaryOperator) {
+        self = switch op {
+        case .add: .add
+        case .subtract: .subtract
+        case .multiply: .multiply
+        case .divide: .divide
+        case .remainder: .remainder
+        case .less: .less
+        case .lessEqual: .lessEqual
+        case .greater: .greater
+        case .greaterEqual: .greaterEqual
+        case .equal: .equal
+        case .notEqual: .notEqual
+        case .and: .and
+        case .or: .or
+        }
+    }
+}

@@ -64,7 +64,7 @@ extension RuleEngine {
             } else if case .text = right.value, op == .equal || op == .notEqual {
                 value = LabelEvaluator.evaluate(node, labels: state.device.labels).map(ExplainedExpression.Value.truth) ?? .unknown
             } else {
-                let result = RuleEvaluator.binary(Self.op(op), Self.numeric(left.value), Self.numeric(right.value))
+                let result = RuleEvaluator.binary(Program.Op(op), Self.numeric(left.value), Self.numeric(right.value))
                 value = op.isArithmetic ? number(result) : truth(result)
             }
             return ExplainedExpression(text: node.description, value: value, window: nil, children: [left, right])
@@ -120,7 +120,7 @@ extension RuleEngine {
             case ("round", 1): x[0].rounded(.toNearestOrAwayFromZero)
             case ("min", 2): RuleEvaluator.binary(.minimum, x[0], x[1])
             case ("max", 2): RuleEvaluator.binary(.maximum, x[0], x[1])
-            case ("clamp", 3): x[0].isNaN || x[1].isNaN || x[2].isNaN ? .nan : Swift.min(Swift.max(x[0], x[1]), x[2])
+            case ("clamp", 3): RuleEvaluator.clamp(x[0], x[1], x[2])
             default: .nan
             }
             return ExplainedExpression(text: node.description, value: result.isNaN ? .unknown : .number(result), window: nil,
@@ -133,24 +133,6 @@ extension RuleEngine {
         case .number(let x): x
         case .truth(let holds): holds ? 1 : 0
         case .text, .unknown: .nan
-        }
-    }
-
-    private static func op(_ op: Expression.BinaryOperator) -> Program.Op {
-        switch op {
-        case .add: .add
-        case .subtract: .subtract
-        case .multiply: .multiply
-        case .divide: .divide
-        case .remainder: .remainder
-        case .less: .less
-        case .lessEqual: .lessEqual
-        case .greater: .greater
-        case .greaterEqual: .greaterEqual
-        case .equal: .equal
-        case .notEqual: .notEqual
-        case .and: .and
-        case .or: .or
         }
     }
 }

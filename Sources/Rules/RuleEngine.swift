@@ -128,22 +128,9 @@ public struct RuleEngine: Sendable {
         device: DeviceHandle, metric: MetricHandle, timestamp: Int64, value: Double, topic: String? = nil,
         trace: MessageTrace? = nil
     ) -> [AlertEvent] {
-        evaluator.statistics.readings += 1
         let d = device.index
         let m = metric.index
-        guard value.isFinite else {
-            evaluator.statistics.invalid += 1
-            return []
-        }
-        guard timestamp >= devices[d].watermark else {
-            evaluator.statistics.late += 1
-            return []
-        }
-        if m >= devices[d].lastTimes.count { devices[d].ensureMetricCapacity(metricNames.count) }
-        guard devices[d].lastTimes[m] != timestamp else {
-            evaluator.statistics.duplicates += 1
-            return []
-        }
+        guard admits(m, value, device: d, timestamp: timestamp) else { return [] }
         var events: [AlertEvent] = []
         evaluator.apply(&devices[d], metric: m, timestamp: timestamp, value: value, topic: topic, trace: trace, events: &events)
         return events
@@ -191,18 +178,31 @@ public struct RuleEngine: Sendable {
         return group
     }
 
-    private mutating func accept(_ m: Int, _ value: Double, device d: Int, timestamp: Int64, into group: inout [(metric: Int, value: Double)]) {
+    /// Counts a reading and says whether the engine takes it: finite, not older than its
+    /// device's latest reading, not a second value of the metric at its latest time.
+    @inline(__always)
+    private mutating func admits(_ m: Int, _ value: Double, device d: Int, timestamp: Int64) -> Bool {
         evaluator.statistics.readings += 1
         guard value.isFinite else {
             evaluator.statistics.invalid += 1
-            return
+            return false
         }
         guard timestamp >= devices[d].watermark else {
             evaluator.statistics.late += 1
-            return
+            return false
         }
         if m >= devices[d].lastTimes.count { devices[d].ensureMetricCapacity(metricNames.count) }
-        guard devices[d].lastTimes[m] != timestamp, !group.contains(where: { $0.metric == m }) else {
+        guard devices[d].lastTimes[m] != timestamp else {
+            evaluator.statistics.duplicates += 1
+            return false
+        }
+        return true
+    }
+
+    /// ``admits(_:_:device:timestamp:)``, and not the same metric twice in one group.
+    private mutating func accept(_ m: Int, _ value: Double, device d: Int, timestamp: Int64, into group: inout [(metric: Int, value: Double)]) {
+        guard admits(m, value, device: d, timestamp: timestamp) else { return }
+        guard !group.contains(where: { $0.metric == m }) else {
             evaluator.statistics.duplicates += 1
             return
         }

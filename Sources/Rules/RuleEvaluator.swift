@@ -319,7 +319,7 @@ struct RuleEvaluator {
                 case .clamp:
                     let (x, low, high) = (stack[sp - 3], stack[sp - 2], stack[sp - 1])
                     sp -= 2
-                    stack[sp - 1] = x.isNaN || low.isNaN || high.isNaN ? .nan : Swift.min(Swift.max(x, low), high)
+                    stack[sp - 1] = Self.clamp(x, low, high)
                 default:
                     let b = stack[sp - 1]
                     let a = stack[sp - 2]
@@ -330,6 +330,11 @@ struct RuleEvaluator {
             }
             return (stack[0], value)
         }
+    }
+
+    @inline(__always)
+    static func clamp(_ x: Double, _ low: Double, _ high: Double) -> Double {
+        x.isNaN || low.isNaN || high.isNaN ? .nan : Swift.min(Swift.max(x, low), high)
     }
 
     @inline(__always)
@@ -369,10 +374,8 @@ struct RuleEvaluator {
         let value: Double? = instance.lastValue.isFinite ? instance.lastValue : nil
         let labels = device.labels.merging(rule.rule.labels) { _, ruleLabel in ruleLabel }
         let silence = silenceMark(alert: rule.rule.name, device: device.id, labels: labels, at: time)
-        var flapping = false
-        if let detection = timings[Int(instance.rule)].flapping {
-            flapping = recordChange(&state.details[k], detection, at: time, raising: true)
-        }
+        let detection = timings[Int(instance.rule)].flapping
+        let flapping = detection.map { recordChange(&state.details[k], $0, at: time, raising: true) } ?? false
         let event = AlertRaised(
             id: idGenerator.next(at: time), alert: rule.rule.name, device: device.id, deviceType: device.type,
             labels: labels, severity: rule.rule.severity, value: value, message: render(rule, state: state, value: value),
@@ -380,7 +383,7 @@ struct RuleEvaluator {
             silenced: silence, flapping: flapping)
         state.instances[k].state = .firing
         state.instances[k].phase = .steady
-        if flapping, let detection = timings[Int(instance.rule)].flapping {
+        if flapping, let detection {
             state.nextDeadline = min(state.nextDeadline, detection.settleTime(state.details[k].changes))
         }
         state.details[k].raised = event

@@ -172,16 +172,7 @@ struct RuleFileParser {
             return nil
         }
         let before = diagnostics.count
-        var nodes: [String: (key: Node, value: Node)] = [:]
-        for (key, value) in mapping {
-            let name = key.string ?? ""
-            if Self.ruleKeys.contains(name) {
-                nodes[name] = (key, value)
-            } else {
-                diagnostics.append(source.diagnostic(at: key, "unknown key '\(name)'",
-                                                     suggestion: Suggestion.nearest(to: name, in: Self.ruleKeys)))
-            }
-        }
+        let nodes = source.fields(of: mapping, allowed: Self.ruleKeys, diagnostics: &diagnostics)
         let line = item.mark?.line ?? 1
 
         var name = ""
@@ -222,8 +213,7 @@ struct RuleFileParser {
         if let node = nodes["params"]?.value {
             if let mapping = node.mapping {
                 for (key, value) in mapping {
-                    guard let parameter = key.string, let first = parameter.unicodeScalars.first, Lexer.isIdentifierStart(first),
-                          parameter.unicodeScalars.allSatisfy({ Lexer.isIdentifierPart($0) }) else {
+                    guard let parameter = key.string, Lexer.isIdentifier(parameter) else {
                         diagnostics.append(source.diagnostic(at: key, "parameter names are letters, digits and '_'"))
                         continue
                     }
@@ -381,16 +371,12 @@ struct RuleFileParser {
         }
         let keys = ["window", "high", "low"]
         var values: [String: (node: Node, text: String)] = [:]
-        for (key, value) in mapping {
-            let name = key.string ?? ""
-            guard keys.contains(name) else {
-                diagnostics.append(source.diagnostic(at: key, "unknown key '\(name)' in flapping", suggestion: Suggestion.nearest(to: name, in: keys)))
-                continue
-            }
-            guard let text = stringValue(value, key: name) else { continue }
-            values[name] = (value, text)
+        let fields = source.fields(of: mapping, allowed: keys, context: "flapping", diagnostics: &diagnostics)
+        for (name, field) in fields {
+            guard let text = stringValue(field.value, key: name) else { continue }
+            values[name] = (field.value, text)
         }
-        for key in keys where values[key] == nil && mapping.keys.allSatisfy({ $0.string != key }) {
+        for key in keys where fields[key] == nil {
             diagnostics.append(source.diagnostic(at: node, length: 1, "flapping is missing '\(key)': \(example)"))
         }
         var window: Int64?

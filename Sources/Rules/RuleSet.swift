@@ -33,17 +33,14 @@ public struct RuleSet: Sendable {
         var attributes = DeviceAttributes()
         if let attributesFile, FileManager.default.fileExists(atPath: attributesFile) {
             do throws(TextFile.Failure) {
-                (attributes, diagnostics) = Self.attributes(file: attributesFile, contents: try TextFile.read(attributesFile), before: diagnostics)
+                let problems: [RuleDiagnostic]
+                (attributes, problems) = DeviceAttributesParser.parse(file: attributesFile, contents: try TextFile.read(attributesFile))
+                diagnostics += problems
             } catch {
                 diagnostics.append(RuleDiagnostic(file: attributesFile, line: error.line, column: error.column, message: error.reason, sourceLine: ""))
             }
         }
         return try parse(files: files, schema: schema, attributes: attributes, overrides: overrides, diagnostics: diagnostics)
-    }
-
-    private static func attributes(file: String, contents: String, before: [RuleDiagnostic]) -> (DeviceAttributes, [RuleDiagnostic]) {
-        let (attributes, problems) = DeviceAttributesParser.parse(file: file, contents: contents)
-        return (attributes, before + problems)
     }
 
     /// The conventional attributes file of a catalog directory.

@@ -22,16 +22,7 @@ struct RuleTestFileParser {
             error(node, "\(context) must be a mapping")
             return nil
         }
-        var result: [String: Node] = [:]
-        for (key, value) in mapping {
-            let name = key.string ?? ""
-            if allowed.contains(name) {
-                result[name] = value
-            } else {
-                error(key, "unknown key '\(name)' in \(context)", suggestion: Suggestion.nearest(to: name, in: allowed))
-            }
-        }
-        return result
+        return source.fields(of: mapping, allowed: allowed, context: context, diagnostics: &diagnostics).mapValues(\.value)
     }
 
     private mutating func duration(_ node: Node, key: String) -> Int64? {

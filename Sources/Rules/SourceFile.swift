@@ -1,3 +1,4 @@
+import Telemetry
 import Yams
 
 /// One YAML file's text, able to turn a position inside a scalar's value into the line and
@@ -29,6 +30,24 @@ struct SourceFile {
             scalar.style == .plain ? scalar.string.unicodeScalars.count : scalar.string.unicodeScalars.count + 2
         } ?? 1
         return diagnostic(line: mark.line, column: mark.column, length: tokenLength, message, suggestion: suggestion)
+    }
+
+    /// The entries of `mapping` by key, for the keys in `allowed`; every other key is reported
+    /// (`unknown key 'x'`, ` in <context>` when given, with the nearest allowed key).
+    func fields(
+        of mapping: Node.Mapping, allowed: [String], context: String? = nil, diagnostics: inout [RuleDiagnostic]
+    ) -> [String: (key: Node, value: Node)] {
+        var fields: [String: (key: Node, value: Node)] = [:]
+        for (key, value) in mapping {
+            let name = key.string ?? ""
+            if allowed.contains(name) {
+                fields[name] = (key, value)
+            } else {
+                diagnostics.append(diagnostic(at: key, "unknown key '\(name)'" + (context.map { " in \($0)" } ?? ""),
+                                              suggestion: Suggestion.nearest(to: name, in: allowed)))
+            }
+        }
+        return fields
     }
 
     /// A diagnostic at `offset` scalars into the value of `node` (an expression or template).

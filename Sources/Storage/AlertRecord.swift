@@ -32,14 +32,12 @@ public struct AlertRecord: Sendable, Hashable {
     /// The event's JSON, byte for byte as published.
     public var event: String
     /// Why notifying sinks hold a raise or clear back: the silence id or `maintenance:<name>` of
-    /// its `silenced` field, else ``flappingMark`` when it has `"flapping": true`.
+    /// its `silenced` field, else `flapping` when it has `"flapping": true` (the engine's
+    /// `AlertEvent.heldBackBy`).
     public var silenced: String?
 
     /// Whether notifying sinks skip it (a silence, maintenance window or flapping marked it).
     public var isSilenced: Bool { silenced != nil }
-
-    /// The `silenced` column of an event held back only because its rule was flapping.
-    public static let flappingMark = "flapping"
 
     public init(
         id: String, type: Kind, alert: String, device: String, severity: String? = nil, at: Int64,

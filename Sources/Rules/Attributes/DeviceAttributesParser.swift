@@ -42,8 +42,7 @@ enum DeviceAttributesParser {
                 var parsed: [String: Double] = [:]
                 for (nameNode, numberNode) in values {
                     let attribute = nameNode.scalar?.string ?? ""
-                    guard let first = attribute.unicodeScalars.first, Lexer.isIdentifierStart(first),
-                          attribute.unicodeScalars.allSatisfy({ Lexer.isIdentifierPart($0) }) else {
+                    guard Lexer.isIdentifier(attribute) else {
                         diagnostics.append(source.diagnostic(at: nameNode, "attribute names are letters, digits and '_', starting with a letter or '_'"))
                         continue
                     }

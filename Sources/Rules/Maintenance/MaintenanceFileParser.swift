@@ -41,16 +41,7 @@ struct MaintenanceFileParser {
             return nil
         }
         let before = diagnostics.count
-        var nodes: [String: (key: Node, value: Node)] = [:]
-        for (key, value) in mapping {
-            let name = key.string ?? ""
-            if Self.keys.contains(name) {
-                nodes[name] = (key, value)
-            } else {
-                diagnostics.append(source.diagnostic(at: key, "unknown key '\(name)'",
-                                                     suggestion: Suggestion.nearest(to: name, in: Self.keys)))
-            }
-        }
+        let nodes = source.fields(of: mapping, allowed: Self.keys, diagnostics: &diagnostics)
         func text(_ key: String) -> (node: Node, text: String)? {
             guard let node = nodes[key]?.value else { return nil }
             guard let scalar = node.scalar else {
